@@ -1,0 +1,73 @@
+/** The context of one primary authentication attempt, as detectors and storage see it. */
+import type { RiskLevel, RiskState } from './risk.js';
+
+export interface GeoLocation {
+  country: string | null; // ISO 3166-1 alpha-2
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+export interface DeviceInfo {
+  userAgent: string;
+  browser: string | null; // "Chrome 120"
+  browserFamily: string | null; // "Chrome"
+  os: string | null; // "Windows 10"
+  deviceType: string; // desktop | mobile | tablet | other
+  /** Random id from the long-lived device cookie; null for a browser that has none yet. */
+  deviceId: string | null;
+}
+
+export interface SignInContext {
+  at: number; // ms since epoch
+  ip: string;
+  /** ASN when configured, else the IP prefix (/24 IPv4, /48 IPv6). */
+  network: string;
+  geo: GeoLocation;
+  device: DeviceInfo;
+}
+
+/** What happened to an attempt. Updated as the user walks through a flow. */
+export const SIGN_IN_OUTCOMES = [
+  'unknownUser',
+  'wrongPassword',
+  'throttled',
+  'locked',
+  'allowed',
+  'interrupted', // a flow was started; its end updates the outcome
+  'mfaPassed',
+  'mfaFailed',
+  'blocked',
+  'reportedNotMe',
+  'abandoned',
+] as const;
+export type SignInOutcome = (typeof SIGN_IN_OUTCOMES)[number];
+
+export interface ReportOnlyResult {
+  policy: 'signInRisk' | 'userRisk' | 'mfaRegistration';
+  wouldHave: string; // a Decision kind
+}
+
+export interface SignInRecord {
+  id: string;
+  userId: string | null;
+  username: string;
+  context: SignInContext;
+  outcome: SignInOutcome;
+  riskLevel: RiskLevel; // sign-in risk at evaluation time
+  riskState: RiskState;
+  userRiskLevel: RiskLevel; // user risk at evaluation time
+  decision: string | null; // Decision kind, null before evaluation (failed password)
+  reportOnly: ReportOnlyResult[];
+  updatedAt: number;
+}
+
+/** A past successful sign-in, as detectors read it. */
+export interface PastSignIn {
+  at: number;
+  ip: string;
+  network: string;
+  geo: GeoLocation;
+  browserFamily: string | null;
+  deviceId: string | null;
+}

@@ -1,0 +1,122 @@
+/**
+ * Storage behind narrow interfaces named for what Riskgate does. Every backend (SQLite now, PostgreSQL
+ * later) implements all of them and passes the one contract suite in test/storage/contract.ts.
+ * Consume-once and guarded increments are atomic so limits hold under concurrency and across instances.
+ */
+import type { Identity } from '../domain/identity.js';
+import type { ClosedBy, Detection, DetectionDraft } from '../domain/risk.js';
+import type { PastSignIn, SignInOutcome, SignInRecord } from '../domain/signIn.js';
+import type { FlowRecord } from '../domain/flow.js';
+import type session from 'express-session';
+
+export interface UserRecord {
+  id: string;
+  username: string; // stored normalised (trimmed, lower-cased)
+  email: string | null;
+  groups: string[];
+  roles: string[];
+  passwordHash: string;
+  createdAt: number;
+}
+
+export class DuplicateUsernameError extends Error {
+  constructor(username: string) {
+    super(`a user named "${username}" already exists`);
+    this.name = 'DuplicateUsernameError';
+  }
+}
+
+/** Persistence for Riskgate's built-in user directory. */
+export interface UserStore {
+  createUser(input: Omit<UserRecord, 'id' | 'createdAt'> & { createdAt: number }): Promise<UserRecord>;
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  findUserById(id: string): Promise<UserRecord | null>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  listUsers(page: { offset: number; limit: number }): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+}
+
+export type IdentityPatch = Partial<Omit<Identity, 'userId' | 'updatedAt' | 'totpLastStep'>>;
+
+export interface IdentityStore {
+  /** The identity of a user; a fresh default one (no risk, no MFA) if none was stored yet. */
+  getIdentity(userId: string): Promise<Identity>;
+  updateIdentity(userId: string, patch: IdentityPatch, now: number): Promise<Identity>;
+  /** Single-use TOTP: raises the last accepted step to `step` only if it is higher. False = replay. */
+  advanceTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Replaces all recovery codes (stored as keyed hashes). */
+  replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void>;
+  /** Atomically removes one matching code; true when it existed (so each works once). */
+  consumeRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
+  countRecoveryCodes(userId: string): Promise<number>;
+}
+
+export interface SignInStore {
+  recordSignIn(record: SignInRecord): Promise<void>;
+  updateSignInOutcome(id: string, outcome: SignInOutcome, now: number): Promise<void>;
+  updateSignInRiskState(id: string, riskState: SignInRecord['riskState'], now: number): Promise<void>;
+  getSignIn(id: string): Promise<SignInRecord | null>;
+  /** The most recent sign-in that got in (allowed or MFA passed), for travel checks. */
+  lastSuccessfulSignIn(userId: string, before: number): Promise<PastSignIn | null>;
+  recentSignIns(userId: string, limit: number): Promise<SignInRecord[]>;
+}
+
+export interface DetectionStore {
+  addDetections(userId: string, signInId: string | null, drafts: DetectionDraft[], now: number): Promise<Detection[]>;
+  activeDetections(userId: string): Promise<Detection[]>;
+  detectionsForSignIn(signInId: string): Promise<Detection[]>;
+  detectionsForUser(userId: string): Promise<Detection[]>;
+  /** Closes the user's active detections (only one sign-in's when signInId is given); returns how many. */
+  closeDetections(target: { userId: string; signInId?: string }, by: ClosedBy, now: number): Promise<number>;
+}
+
+/** Per-user familiar sign-in properties ("country=DE", "device=…"), learned from good sign-ins. */
+export interface FamiliarFeature {
+  feature: string;
+  value: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface FamiliarityStore {
+  learnFamiliar(userId: string, features: Record<string, string | null>, at: number): Promise<void>;
+  familiarFeatures(userId: string): Promise<FamiliarFeature[]>;
+}
+
+export interface CounterStore {
+  /** Adds 1 to the counter of the fixed window containing `now` and returns the new count. Atomic. */
+  increment(key: string, windowMs: number, now: number): Promise<number>;
+  /** The count in the current window (0 when expired or absent). */
+  count(key: string, now: number): Promise<number>;
+  reset(key: string): Promise<void>;
+  /** True only for the first claim of `key` until it expires. Atomic. */
+  claimOnce(key: string, ttlMs: number, now: number): Promise<boolean>;
+}
+
+export interface FlowStore {
+  createFlow(flow: FlowRecord): Promise<void>;
+  getFlow(id: string): Promise<FlowRecord | null>;
+  /** Compare-and-set on version: applies the change and bumps the version; false when stale. */
+  transitionFlow(id: string, expectedVersion: number, change: { state: string; data: Record<string, unknown> }): Promise<boolean>;
+  /** Guarded increment: adds one attempt if below `max`; returns the new count or null when capped. */
+  addFlowAttempt(id: string, max: number): Promise<number | null>;
+  deleteFlow(id: string): Promise<void>;
+}
+
+/** express-session store that can also drop every session of one user ("sign out everywhere"). */
+export interface IndexedSessionStore extends session.Store {
+  destroyUserSessions(userId: string, exceptSid?: string): Promise<number>;
+}
+
+export interface Store {
+  users: UserStore;
+  identities: IdentityStore;
+  signIns: SignInStore;
+  detections: DetectionStore;
+  familiarity: FamiliarityStore;
+  counters: CounterStore;
+  flows: FlowStore;
+  sessions: IndexedSessionStore;
+  close(): Promise<void>;
+}
