@@ -12,4 +12,5 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**', 'src/server.ts', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

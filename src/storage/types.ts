@@ -11,7 +11,7 @@ import type session from 'express-session';
 
 export interface UserRecord {
   id: string;
-  username: string; // stored normalised (trimmed, lower-cased)
+  username: string; // stored as given: callers normalise (trim, NFKC, lower-case) first
   email: string | null;
   groups: string[];
   roles: string[];
@@ -36,6 +36,7 @@ export interface UserStore {
   countUsers(): Promise<number>;
 }
 
+/** Fields set to undefined are left as they are, in every backend. */
 export type IdentityPatch = Partial<Omit<Identity, 'userId' | 'updatedAt' | 'totpLastStep'>>;
 
 export interface IdentityStore {
@@ -52,6 +53,7 @@ export interface IdentityStore {
 }
 
 export interface SignInStore {
+  /** Stores a sign-in, replacing any record with the same id (the pipeline writes it again once decided). */
   recordSignIn(record: SignInRecord): Promise<void>;
   updateSignInOutcome(id: string, outcome: SignInOutcome, now: number): Promise<void>;
   updateSignInRiskState(id: string, riskState: SignInRecord['riskState'], now: number): Promise<void>;
@@ -66,7 +68,10 @@ export interface DetectionStore {
   activeDetections(userId: string): Promise<Detection[]>;
   detectionsForSignIn(signInId: string): Promise<Detection[]>;
   detectionsForUser(userId: string): Promise<Detection[]>;
-  /** Closes the user's active detections (only one sign-in's when signInId is given); returns how many. */
+  /**
+   * Closes the user's active detections and returns how many. With signInId, only that sign-in's
+   * sign-in-scoped detections: MFA or "confirm safe" on one sign-in says nothing about leaked credentials.
+   */
   closeDetections(target: { userId: string; signInId?: string }, by: ClosedBy, now: number): Promise<number>;
 }
 
@@ -89,6 +94,7 @@ export interface CounterStore {
   increment(key: string, windowMs: number, now: number): Promise<number>;
   /** The count in the current window (0 when expired or absent). */
   count(key: string, now: number): Promise<number>;
+  /** Clears a counter (never a claimOnce claim). */
   reset(key: string): Promise<void>;
   /** True only for the first claim of `key` until it expires. Atomic. */
   claimOnce(key: string, ttlMs: number, now: number): Promise<boolean>;

@@ -1,0 +1,100 @@
+/**
+ * Every option createRiskgate() accepts, validated once at start-up. Defaults are the documented ones;
+ * a bad value stops start-up with a message naming the option.
+ */
+import { z } from 'zod';
+import { policiesSchema } from '../policy/schema.js';
+
+const trustProxy = z.union([z.boolean(), z.number().int().min(0), z.string().min(1), z.array(z.string().min(1))]);
+const level = z.enum(['low', 'medium', 'high']);
+
+export const optionsSchema = z
+  .object({
+    /** Folder for the SQLite database and generated development secrets. */
+    dataDir: z.string().min(1).default('./data'),
+    basePath: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'must look like "/auth" (a path with no trailing slash)')
+      .default('/auth'),
+    appName: z.string().min(1).max(80).default('Riskgate'),
+    production: z.boolean().default(false),
+    trustProxy: trustProxy.default(false),
+    /** express-session secret(s); generated and kept in dataDir when absent outside production. */
+    sessionSecret: z.union([z.string().min(32), z.array(z.string().min(32)).min(1)]).optional(),
+    /** 32-byte key (base64 or hex) encrypting TOTP secrets at rest; required in production. */
+    encryptionKey: z.string().optional(),
+    cookieSecure: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+    sessionMaxAgeMinutes: z.number().int().min(5).max(60 * 24 * 30).default(8 * 60),
+    defaultReturnTo: z.string().startsWith('/').default('/'),
+    policies: policiesSchema.default(() => policiesSchema.parse({})),
+    throttle: z
+      .object({
+        windowSeconds: z.number().int().min(1).default(900),
+        maxPerIp: z.number().int().min(1).default(100),
+        maxPerUsername: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .default({ windowSeconds: 900, maxPerIp: 100, maxPerUsername: 30 }),
+    lockout: z
+      .object({
+        threshold: z.number().int().min(1).default(10),
+        durationSeconds: z.number().int().min(1).default(900),
+      })
+      .strict()
+      .default({ threshold: 10, durationSeconds: 900 }),
+    mfa: z
+      .object({
+        issuer: z.string().min(1).max(80).optional(),
+        maxAttemptsPerFlow: z.number().int().min(1).max(20).default(5),
+        maxFailuresPerUser: z.number().int().min(1).max(100).default(15),
+        failureWindowSeconds: z.number().int().min(60).default(3600),
+      })
+      .strict()
+      .default({ maxAttemptsPerFlow: 5, maxFailuresPerUser: 15, failureWindowSeconds: 3600 }),
+    flowTtlMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    password: z
+      .object({ minLength: z.number().int().min(8).max(64).default(8) })
+      .strict()
+      .default({ minLength: 8 }),
+    detection: z
+      .object({
+        impossibleTravel: z
+          .object({
+            minSpeedKmh: z.number().positive().default(900),
+            minDistanceKm: z.number().nonnegative().default(500),
+          })
+          .strict()
+          .default({ minSpeedKmh: 900, minDistanceKm: 500 }),
+        newCountry: z.object({ level: level.default('low') }).strict().default({ level: 'low' }),
+      })
+      .strict()
+      .default({ impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 }, newCountry: { level: 'low' } }),
+    geo: z
+      .union([z.literal(false), z.object({ ipv4File: z.string().optional(), ipv6File: z.string().optional() }).strict()])
+      .default({}),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export type RiskgateConfigInput = z.input<typeof optionsSchema>;
+export type RiskgateConfig = z.infer<typeof optionsSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats zod issues as "name: problem" lines; `rename` maps option paths to env variable names. */
+export function describeIssues(error: z.ZodError, rename: (path: string) => string = (p) => p): string {
+  return error.issues
+    .map((issue) => `  ${rename(issue.path.join('.')) || '(options)'}: ${issue.message}`)
+    .join('\n');
+}
+
+export function parseConfig(input: unknown): RiskgateConfig {
+  const result = optionsSchema.safeParse(input ?? {});
+  if (!result.success) throw new ConfigError(`Invalid Riskgate options:\n${describeIssues(result.error)}`);
+  return result.data;
+}

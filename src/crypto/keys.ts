@@ -1,0 +1,34 @@
+/**
+ * One master key from configuration; purpose-bound subkeys derived with HKDF so that a leak of one
+ * derived value (say a recovery-code hash) says nothing about the others.
+ */
+import { createHmac, hkdfSync } from 'node:crypto';
+import { SecretBox } from './secretBox.js';
+
+export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint';
+
+export class Keys {
+  readonly secretBox: SecretBox;
+
+  constructor(private readonly master: Buffer) {
+    this.secretBox = new SecretBox(this.derive('totp-seal'));
+  }
+
+  derive(purpose: KeyPurpose): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `riskgate:${purpose}`, 32));
+  }
+
+  /** Keyed hash for values stored only to be compared (recovery codes, wrong-password fingerprints). */
+  hash(purpose: Exclude<KeyPurpose, 'totp-seal'>, ...parts: string[]): string {
+    const mac = createHmac('sha256', this.derive(purpose));
+    for (const part of parts) mac.update(Buffer.from(part, 'utf8')).update(Buffer.from([0]));
+    return mac.digest('base64url');
+  }
+}
+
+/** Accepts 32 bytes as base64/base64url (43-44 chars) or hex (64 chars). */
+export function parseMasterKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  const decoded = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  return decoded.length === 32 ? decoded : null;
+}

@@ -1,0 +1,32 @@
+/** The reference server's app: a small protected page behind Riskgate (what `npm start` serves). */
+import path from 'node:path';
+import express, { type Express } from 'express';
+import ejs from 'ejs';
+import helmet from 'helmet';
+import type { Riskgate } from '../riskgate.js';
+import { VIEWS_DIR } from '../paths.js';
+
+export function createDemoApp(riskgate: Riskgate, viewsDir: string = VIEWS_DIR): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(riskgate.session);
+  app.use(riskgate.router);
+  const { basePath, appName } = riskgate.config;
+
+  app.get('/', riskgate.requireAuth, async (req, res) => {
+    const html = await ejs.renderFile(path.join(viewsDir, 'demo', 'home.ejs'), {
+      title: 'Home',
+      appName,
+      basePath,
+      staticPath: `${basePath}/static`,
+      csrfToken: riskgate.csrfToken(req),
+      username: req.session.riskgate?.username ?? '',
+    });
+    res.set('Cache-Control', 'no-store').type('html').send(html);
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  return app;
+}

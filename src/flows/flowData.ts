@@ -1,0 +1,25 @@
+/** The JSON a flow carries between requests. Secrets inside are sealed, never plain. */
+import type { BlockReason, PasswordChangeReason } from '../domain/decision.js';
+import type { RiskLevel } from '../domain/risk.js';
+import type { Satisfied } from '../policy/evaluate.js';
+import type { FlowRecord } from '../domain/flow.js';
+
+export interface FlowData {
+  returnTo: string;
+  signInRisk: RiskLevel;
+  satisfied: Satisfied;
+  /** Plain-language reasons shown on the risky sign-in notice. */
+  reasons?: string[];
+  passwordReason?: PasswordChangeReason;
+  blockReason?: BlockReason;
+  /** Registration: end of the grace period (ms), null when registration cannot be skipped. */
+  skippableUntil?: number | null;
+  /** Registration: the new TOTP seed, sealed, until the user proves it works. */
+  pendingSecret?: string;
+  /** Registration: the recovery codes to show once, sealed, until the user confirms. */
+  sealedRecoveryCodes?: string;
+}
+
+export function flowData(flow: FlowRecord): FlowData {
+  return flow.data as unknown as FlowData;
+}

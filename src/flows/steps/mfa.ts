@@ -1,0 +1,48 @@
+/**
+ * The MFA challenge: a TOTP or recovery code. Attempts are capped per flow (an atomic guarded
+ * increment taken before checking, so parallel guesses cannot exceed it) and per user across flows.
+ */
+import { z } from 'zod';
+import { defineStep, type StepContext } from './step.js';
+
+const mfaInput = z.object({
+  code: z
+    .string({ message: 'Enter the code from your authenticator app.' })
+    .trim()
+    .min(1, 'Enter the code from your authenticator app.')
+    .max(20, 'That code is too long: enter the 6-digit code or a recovery code.'),
+});
+
+function attemptsLeft({ flow, services }: StepContext): number {
+  return Math.max(0, services.config.mfa.maxAttemptsPerFlow - flow.attempts);
+}
+
+export const mfaStep = defineStep({
+  view: 'flow/mfa',
+  title: 'Enter your verification code',
+  input: mfaInput,
+  locals: (ctx) => ({ attemptsLeft: attemptsLeft(ctx) }),
+  async submit(ctx, input) {
+    const { flow, now, services } = ctx;
+    const { mfa } = services.config;
+    const userKey = `mfa-failures:${flow.userId}`;
+    const windowMs = mfa.failureWindowSeconds * 1000;
+    if ((await services.store.counters.count(userKey, now)) >= mfa.maxFailuresPerUser) {
+      return { event: 'tooManyAttempts' };
+    }
+    const attempt = await services.store.flows.addFlowAttempt(flow.id, mfa.maxAttemptsPerFlow);
+    if (attempt === null) return { event: 'tooManyAttempts' };
+    flow.attempts = attempt;
+    const method = await services.secondFactor.verify(flow.userId, input.code, now);
+    if (method) {
+      await services.risk.remediateSignIn(flow.userId, flow.signInId, now);
+      return { event: 'verified', satisfied: { mfa: true } };
+    }
+    await services.store.counters.increment(userKey, windowMs, now);
+    if (attempt >= mfa.maxAttemptsPerFlow) {
+      await services.store.signIns.updateSignInOutcome(flow.signInId, 'mfaFailed', now);
+      return { event: 'tooManyAttempts' };
+    }
+    return { error: 'That code did not work. Check your authenticator app and try again.' };
+  },
+});

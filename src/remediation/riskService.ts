@@ -1,0 +1,57 @@
+/**
+ * Every change of risk goes through here so detections, user risk level and risk states agree:
+ * new detections raise user risk; MFA on a risky sign-in remediates that sign-in; a secure password
+ * change remediates the user; "This wasn't me" confirms the sign-in compromised and raises user risk.
+ */
+import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
+import type { Store } from '../storage/types.js';
+import { userRisk } from '../risk/assess.js';
+import { userReportedSuspicious } from '../risk/detectors/userReportedSuspicious.js';
+
+export class RiskService {
+  constructor(private readonly store: Store) {}
+
+  /** Recomputes the user's risk level from active detections and stores it. */
+  async recomputeUserRisk(userId: string, now: number): Promise<RiskLevel> {
+    const level = userRisk(await this.store.detections.activeDetections(userId));
+    const identity = await this.store.identities.getIdentity(userId);
+    const riskState =
+      level !== 'none' ? 'atRisk' : identity.riskState === 'atRisk' ? 'remediated' : identity.riskState;
+    if (identity.riskLevel !== level || identity.riskState !== riskState) {
+      await this.store.identities.updateIdentity(userId, { riskLevel: level, riskState }, now);
+    }
+    return level;
+  }
+
+  async addDetections(userId: string, signInId: string | null, drafts: DetectionDraft[], now: number): Promise<RiskLevel> {
+    if (drafts.length > 0) await this.store.detections.addDetections(userId, signInId, drafts, now);
+    return this.recomputeUserRisk(userId, now);
+  }
+
+  /** MFA passed on a risky sign-in: its detections are remediated (they cannot be reactivated). */
+  async remediateSignIn(userId: string, signInId: string, now: number): Promise<void> {
+    const signIn = await this.store.signIns.getSignIn(signInId);
+    if (signIn && signIn.riskLevel !== 'none') await this.store.signIns.updateSignInRiskState(signInId, 'remediated', now);
+    await this.store.detections.closeDetections({ userId, signInId }, 'remediated', now);
+    await this.recomputeUserRisk(userId, now);
+  }
+
+  /** Secure password change: closes every active detection and brings the identity back to safe. */
+  async remediateUser(userId: string, now: number): Promise<void> {
+    await this.store.detections.closeDetections({ userId }, 'remediated', now);
+    const identity = await this.store.identities.getIdentity(userId);
+    const wasRisky = identity.riskLevel !== 'none' || identity.riskState === 'atRisk';
+    await this.store.identities.updateIdentity(
+      userId,
+      { riskLevel: 'none', riskState: wasRisky ? 'remediated' : identity.riskState },
+      now,
+    );
+  }
+
+  /** The user says a sign-in was not theirs. */
+  async reportNotMe(userId: string, signInId: string, now: number): Promise<void> {
+    await this.store.signIns.updateSignInRiskState(signInId, 'confirmedCompromised', now);
+    await this.store.signIns.updateSignInOutcome(signInId, 'reportedNotMe', now);
+    await this.addDetections(userId, signInId, [userReportedSuspicious(signInId)], now);
+  }
+}

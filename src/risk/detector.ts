@@ -1,0 +1,33 @@
+/**
+ * The contract every real-time detection module implements. Detectors are pure and synchronous:
+ * the pipeline gathers the context, history and credential verdict first, so a detector can be
+ * tested with a table of plain objects and can never block or fail a sign-in on I/O.
+ */
+import type { DetectionDraft, DetectionLevel, DetectionType } from '../domain/risk.js';
+import type { PastSignIn, SignInContext } from '../domain/signIn.js';
+import type { FamiliarFeature } from '../storage/types.js';
+
+/** Every threshold is a named config value (DESIGN.md "Detections"). */
+export interface DetectionConfig {
+  impossibleTravel: { minSpeedKmh: number; minDistanceKm: number };
+  newCountry: { level: DetectionLevel };
+}
+
+export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
+  // Faster than an airliner, over a distance where geo-IP error (~tens of km) cannot explain it.
+  impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 },
+  newCountry: { level: 'low' },
+};
+
+export interface DetectorInput {
+  context: SignInContext;
+  history: { lastSuccess: PastSignIn | null; familiar: FamiliarFeature[] };
+  /** Computed outside; detectors never see the password itself. */
+  credential: { breached: boolean };
+  config: DetectionConfig;
+}
+
+export interface Detector {
+  readonly type: DetectionType;
+  detect(input: DetectorInput): DetectionDraft[];
+}

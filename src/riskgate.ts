@@ -1,0 +1,153 @@
+/**
+ * createRiskgate(options): everything an Express app needs to put risk-based protection in front of
+ * its sign-in. Wiring only: each piece lives in its own module.
+ */
+import path from 'node:path';
+import { STATIC_DIR, VIEWS_DIR } from './paths.js';
+import type { Request, RequestHandler, Router } from 'express';
+import pino, { type Logger } from 'pino';
+import { parseConfig, type RiskgateConfig, type RiskgateConfigInput } from './config/options.js';
+import { resolveSecrets } from './config/secrets.js';
+import { Keys } from './crypto/keys.js';
+import type { UserDirectory } from './domain/identity.js';
+import type { Store } from './storage/types.js';
+import { openSqliteStore } from './storage/sqlite/index.js';
+import { BuiltinDirectory } from './auth/builtinDirectory.js';
+import { createPrimaryAuthenticator } from './auth/strategy.js';
+import { GeoIp } from './signals/geo.js';
+import { compileTrustProxy } from './signals/clientIp.js';
+import { realtimeDetectors } from './risk/detectors/index.js';
+import { RiskService } from './remediation/riskService.js';
+import { Totp } from './mfa/totp.js';
+import { RecoveryCodes } from './mfa/recoveryCodes.js';
+import { SecondFactor } from './mfa/secondFactor.js';
+import { SignInLimits } from './signin/limits.js';
+import { SignInPipeline } from './signin/pipeline.js';
+import { FlowService } from './flows/service.js';
+import { issueTemporaryPassword, requirePasswordReset } from './remediation/passwordActions.js';
+import { createSessionMiddleware } from './web/session.js';
+import { createCsrf } from './web/security.js';
+import { createRenderer } from './web/render.js';
+import { createRouter } from './web/router.js';
+import { createRequireAuth } from './web/requireAuth.js';
+import type { Policies } from './policy/schema.js';
+
+export interface RiskgateOptions extends RiskgateConfigInput {
+  /** Storage backend; defaults to SQLite in `dataDir`. */
+  store?: Store;
+  /** The app's own users; defaults to Riskgate's built-in directory in the store. */
+  directory?: UserDirectory;
+  /** Clock in ms (tests and simulations); defaults to Date.now. */
+  now?: () => number;
+  logger?: Logger;
+  /** Folder of EJS views to use instead of Riskgate's own (copy and adapt them). */
+  viewsDir?: string;
+}
+
+export interface Riskgate {
+  /** Sign-in and recovery pages under `basePath`. Mount after `session`. */
+  router: Router;
+  /** The express-session middleware backed by Riskgate's store (sessions revocable per user). */
+  session: RequestHandler;
+  /** Protects app routes: signed-in users pass, others go to sign-in and come back. */
+  requireAuth: RequestHandler;
+  store: Store;
+  directory: UserDirectory;
+  config: RiskgateConfig;
+  /** The CSRF token to put in the app's own forms that post to Riskgate (e.g. sign-out). */
+  csrfToken(req: Request): string;
+  /** Signs a user out everywhere (all sessions in the store). */
+  revokeSessions(userId: string): Promise<number>;
+  /** Manual remediation: a temporary password (returned once), or a required reset for users with MFA. */
+  remediation: {
+    issueTemporaryPassword(userId: string): Promise<string>;
+    requirePasswordReset(userId: string): Promise<void>;
+  };
+  close(): Promise<void>;
+}
+
+
+export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
+  const { store: givenStore, directory: givenDirectory, now = Date.now, logger: givenLogger, viewsDir, ...rest } = options;
+  const config = parseConfig(rest);
+  const logger = givenLogger ?? pino({ level: config.logLevel, name: 'riskgate' });
+  const secrets = resolveSecrets(config);
+  const keys = new Keys(secrets.masterKey);
+  const store = givenStore ?? openSqliteStore({ file: path.join(config.dataDir, 'riskgate.sqlite') });
+  const directory = givenDirectory ?? new BuiltinDirectory(store.users);
+  const geo = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
+  const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;
+  const policies = (): Policies => config.policies;
+
+  const risk = new RiskService(store);
+  const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
+  const recoveryCodes = new RecoveryCodes(keys, store.identities);
+  const flows = new FlowService({ store, policies, flowTtlMs: config.flowTtlMinutes * 60_000, now });
+  const pipeline = new SignInPipeline({
+    store,
+    directory,
+    authenticate: createPrimaryAuthenticator(directory),
+    geo,
+    detectors: realtimeDetectors(),
+    detectionConfig: config.detection,
+    risk,
+    limits: new SignInLimits(store.counters, keys, config),
+    policies,
+    now,
+  });
+  const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
+
+  const csrf = createCsrf();
+  const render = createRenderer({
+    viewsDir: viewsDir ?? VIEWS_DIR,
+    basePath: config.basePath,
+    appName: config.appName,
+    cache: config.production,
+    csrfToken: (req) => csrf.generateToken(req),
+  });
+  const router = createRouter({
+    basePath: config.basePath,
+    staticDir: STATIC_DIR,
+    logger,
+    render,
+    csrf,
+    signIn: { defaultReturnTo: config.defaultReturnTo, cookieSecure, trust: compileTrustProxy(config.trustProxy), pipeline, flows, now },
+    flow: {
+      flows,
+      directory,
+      now,
+      services: {
+        store,
+        directory,
+        risk,
+        totp,
+        recoveryCodes,
+        secondFactor: new SecondFactor(totp, recoveryCodes),
+        config,
+        // Other sessions go; the current one is regenerated when the flow completes.
+        revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
+      },
+    },
+  });
+
+  return {
+    router,
+    session: createSessionMiddleware({
+      store: store.sessions,
+      secrets: secrets.sessionSecrets,
+      secure: cookieSecure,
+      maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+    }),
+    requireAuth: createRequireAuth(config.basePath),
+    store,
+    directory,
+    config,
+    csrfToken: (req) => csrf.generateToken(req),
+    revokeSessions,
+    remediation: {
+      issueTemporaryPassword: (userId) => issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
+      requirePasswordReset: (userId) => requirePasswordReset({ store, directory, risk, revokeSessions }, userId, now()),
+    },
+    close: () => store.close(),
+  };
+}

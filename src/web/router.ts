@@ -1,0 +1,38 @@
+/** Riskgate's router: its pages under basePath, with security headers, CSRF and error pages scoped to them. */
+import express, { Router } from 'express';
+import type { Logger } from 'pino';
+import { createCsrf, formBody, noStore, securityHeaders } from './security.js';
+import { signInRoutes, type SignInRouteDeps } from './signInRoutes.js';
+import { flowRoutes, type FlowRouteDeps } from './flowRoutes.js';
+import { errorHandler, notFound } from './errors.js';
+import type { Render } from './render.js';
+
+export interface RouterDeps {
+  basePath: string;
+  staticDir: string;
+  logger: Logger;
+  render: Render;
+  csrf: ReturnType<typeof createCsrf>;
+  signIn: Omit<SignInRouteDeps, 'render' | 'basePath'>;
+  flow: Omit<FlowRouteDeps, 'render' | 'basePath'>;
+}
+
+export function createRouter(deps: RouterDeps): Router {
+  const { basePath, render } = deps;
+  const inner = Router();
+  inner.use('/static', express.static(deps.staticDir, { maxAge: '1h', index: false, fallthrough: false }));
+  inner.use(securityHeaders(), noStore);
+  inner.use((req, _res, next) => {
+    if (!req.session) return next(new Error('Riskgate: mount the session middleware (app.use(riskgate.session)) before the router'));
+    next();
+  });
+  inner.use(formBody(), deps.csrf.csrfSynchronisedProtection);
+  inner.use(signInRoutes({ ...deps.signIn, basePath, render }));
+  inner.use(flowRoutes({ ...deps.flow, basePath, render }));
+  inner.use(notFound(render));
+  inner.use(errorHandler(render, deps.logger, basePath));
+
+  const outer = Router();
+  outer.use(basePath, inner);
+  return outer;
+}

@@ -1,0 +1,53 @@
+/** The session: what Riskgate keeps in it, and the express-session middleware over the indexed store. */
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { IndexedSessionStore } from '../storage/types.js';
+
+export interface RiskgateSessionData {
+  /** Set only once every policy is satisfied: the session is authenticated. */
+  userId?: string;
+  username?: string;
+  authAt?: number;
+  signInId?: string;
+  /** The flow this (still anonymous) session is walking through. */
+  flowId?: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    riskgate?: RiskgateSessionData;
+  }
+}
+
+export const SESSION_COOKIE = 'rg.sid';
+
+export function createSessionMiddleware(options: {
+  store: IndexedSessionStore;
+  secrets: string[];
+  secure: boolean;
+  maxAgeMs: number;
+}): RequestHandler {
+  return session({
+    name: SESSION_COOKIE,
+    store: options.store,
+    secret: options.secrets,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    // The session id cookie is the bearer credential: never readable by scripts, never cross-site posted.
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: options.maxAgeMs, path: '/' },
+  });
+}
+
+/** Promise wrappers: a new session id on every privilege change defeats session fixation. */
+export function regenerate(req: Express.Request & { session: session.Session }): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+}
+
+export function saveSession(req: Express.Request & { session: session.Session }): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+}
+
+export function destroySession(req: Express.Request & { session: session.Session }): Promise<void> {
+  return new Promise((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,20 @@
+/**
+ * The only two places a session changes privilege. Both regenerate the session id (no fixation), and
+ * establishing is the single point where a session becomes authenticated: nothing else sets userId.
+ */
+import type { Request } from 'express';
+import type { DirectoryUser } from '../domain/identity.js';
+import type { FlowRecord } from '../domain/flow.js';
+import { regenerate, saveSession } from './session.js';
+
+export async function beginFlowSession(req: Request, flow: FlowRecord): Promise<void> {
+  await regenerate(req);
+  req.session.riskgate = { flowId: flow.id, signInId: flow.signInId };
+  await saveSession(req);
+}
+
+export async function establishSession(req: Request, user: DirectoryUser, signInId: string, now: number): Promise<void> {
+  await regenerate(req);
+  req.session.riskgate = { userId: user.id, username: user.username, authAt: now, signInId };
+  await saveSession(req);
+}

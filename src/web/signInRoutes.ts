@@ -1,0 +1,103 @@
+/** GET/POST sign-in and POST sign-out. Thin: parse -> pipeline -> flow service -> redirect or render. */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { SignInPipeline } from '../signin/pipeline.js';
+import type { FlowService } from '../flows/service.js';
+import { NOTHING_SATISFIED } from '../policy/evaluate.js';
+import { describeSignInRisk } from '../risk/explain.js';
+import { clientIp, type TrustFunction } from '../signals/clientIp.js';
+import { parseForm } from './forms.js';
+import type { Render } from './render.js';
+import { safeReturnTo } from './returnTo.js';
+import { ensureDeviceId } from './deviceCookie.js';
+import { beginFlowSession, establishSession } from './sessionTransitions.js';
+import { destroySession } from './session.js';
+
+const signInForm = z.object({
+  username: z
+    .string({ message: 'Enter your username.' })
+    .trim()
+    .min(1, 'Enter your username.')
+    .max(254, 'That username is too long.')
+    // Control characters and U+FFFD (a decoding failure) are never part of a name.
+    // eslint-disable-next-line no-control-regex -- refusing them is the point
+    .refine((value) => !/[\u0000-\u001f\u007f\ufffd]/.test(value), 'That username contains characters that cannot be used.'),
+  password: z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024, 'That password is too long.'),
+  returnTo: z.string().max(2048).optional(),
+});
+
+const GENERIC_FAILURE = 'The username or password is incorrect.';
+const TOO_MANY = 'Too many sign-in attempts. Wait a few minutes, then try again.';
+
+export interface SignInRouteDeps {
+  basePath: string;
+  defaultReturnTo: string;
+  cookieSecure: boolean;
+  trust: TrustFunction;
+  pipeline: SignInPipeline;
+  flows: FlowService;
+  render: Render;
+  now: () => number;
+}
+
+export function signInRoutes(deps: SignInRouteDeps): Router {
+  const router = Router();
+  const { basePath, render } = deps;
+
+  const showForm = (req: Request, res: Response, status: number, extra: Record<string, unknown>) =>
+    render(req, res, 'sign-in', { title: 'Sign in', returnTo: undefined, ...extra }, status);
+
+  router.get('/sign-in', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo, deps.defaultReturnTo);
+    if (req.session.riskgate?.userId) return res.redirect(303, returnTo);
+    await showForm(req, res, 200, {
+      returnTo: returnTo === deps.defaultReturnTo ? undefined : returnTo,
+      info: req.query.signedOut === '1' ? 'You have been signed out.' : undefined,
+    });
+  });
+
+  router.post('/sign-in', async (req, res) => {
+    const form = parseForm(signInForm, req);
+    const rawReturnTo = (req.body as Record<string, unknown> | undefined)?.returnTo;
+    const returnTo = safeReturnTo(rawReturnTo, deps.defaultReturnTo);
+    const keep = { returnTo: returnTo === deps.defaultReturnTo ? undefined : returnTo };
+    if (!form.ok) return showForm(req, res, 400, { ...keep, error: form.message });
+
+    const result = await deps.pipeline.run(req, res, {
+      username: form.value.username,
+      password: form.value.password,
+      ip: clientIp(req, deps.trust),
+      userAgent: String(req.headers['user-agent'] ?? ''),
+      deviceId: ensureDeviceId(req, res, deps.cookieSecure),
+    });
+    if (result.kind === 'rejected') {
+      const tooMany = result.reason !== 'invalidCredentials';
+      return showForm(req, res, tooMany ? 429 : 401, {
+        ...keep,
+        username: form.value.username,
+        error: tooMany ? TOO_MANY : GENERIC_FAILURE,
+      });
+    }
+    const outcome = await deps.flows.resolve(result.decision, {
+      user: result.user,
+      signInId: result.signInId,
+      signInRisk: result.signInRisk,
+      returnTo,
+      satisfied: NOTHING_SATISFIED,
+      reasons: describeSignInRisk(result.drafts),
+    });
+    if (outcome.kind === 'signedIn') {
+      await establishSession(req, outcome.user, result.signInId, deps.now());
+      return res.redirect(303, outcome.returnTo);
+    }
+    await beginFlowSession(req, outcome.flow);
+    res.redirect(303, `${basePath}/flow/${outcome.flow.state}`);
+  });
+
+  router.post('/sign-out', async (req, res) => {
+    await destroySession(req);
+    res.redirect(303, `${basePath}/sign-in?signedOut=1`);
+  });
+
+  return router;
+}

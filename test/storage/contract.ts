@@ -1,0 +1,739 @@
+/**
+ * The storage contract: every backend runs this same suite. Each test gets a fresh store, so nothing
+ * leaks between tests and tests can run in any order. Times are explicit `now` values, never sleeps.
+ */
+import { expect } from 'chai';
+import type { SessionData } from 'express-session';
+import { DuplicateUsernameError, type Store } from '../../src/storage/types.js';
+import type { SignInRecord } from '../../src/domain/signIn.js';
+import type { DetectionDraft } from '../../src/domain/risk.js';
+import type { FlowRecord } from '../../src/domain/flow.js';
+
+const T0 = 1_700_000_000_000;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+function signIn(overrides: Partial<SignInRecord> & { id: string; at?: number }): SignInRecord {
+  const { at = T0, ...rest } = overrides;
+  return {
+    userId: 'user-1',
+    username: 'alice',
+    context: {
+      at,
+      ip: '81.2.69.142',
+      network: '81.2.69.0/24',
+      geo: { country: 'GB', city: 'London', latitude: 51.5142, longitude: -0.0931 },
+      device: {
+        userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
+        browser: 'Chrome 120',
+        browserFamily: 'Chrome',
+        os: 'Windows 10',
+        deviceType: 'desktop',
+        deviceId: 'device-1',
+      },
+    },
+    outcome: 'allowed',
+    riskLevel: 'none',
+    riskState: 'none',
+    userRiskLevel: 'none',
+    decision: 'allow',
+    reportOnly: [],
+    updatedAt: at,
+    ...rest,
+  };
+}
+
+const travel: DetectionDraft = {
+  type: 'impossibleTravel',
+  level: 'medium',
+  timing: 'realtime',
+  scope: 'signIn',
+  reason: 'London to Sydney in 30 minutes',
+  evidence: { distanceKm: 16_990, speedKmh: 33_980, from: { country: 'GB' } },
+};
+const leaked: DetectionDraft = {
+  type: 'leakedCredentials',
+  level: 'high',
+  timing: 'offline',
+  scope: 'user',
+  reason: 'password found in a breach corpus',
+};
+
+function flow(overrides: Partial<FlowRecord> = {}): FlowRecord {
+  return {
+    id: 'flow-1',
+    kind: 'riskySignIn',
+    userId: 'user-1',
+    signInId: 'sign-in-1',
+    state: 'notice',
+    version: 0,
+    data: { returnTo: '/home', satisfied: [] },
+    attempts: 0,
+    createdAt: T0,
+    expiresAt: T0 + 15 * MINUTE,
+    ...overrides,
+  };
+}
+
+/** A session as express-session hands it to the store (its cookie serialises to this shape). */
+function sessionData(expiresAt: number, userId?: string): SessionData {
+  const sess: Record<string, unknown> = {
+    cookie: {
+      originalMaxAge: expiresAt - Date.now(),
+      expires: new Date(expiresAt).toISOString(),
+      httpOnly: true,
+      path: '/',
+    },
+  };
+  if (userId !== undefined) sess.riskgate = { userId, username: userId };
+  return sess as unknown as SessionData;
+}
+
+/** express-session stores speak callbacks; the tests speak promises. */
+function sessionsOf(store: Store) {
+  const s = store.sessions;
+  const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void) =>
+    new Promise<T | undefined>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+  return {
+    get: (sid: string) => call<SessionData | null>((cb) => s.get(sid, cb)),
+    set: (sid: string, sess: SessionData) => call<void>((cb) => s.set(sid, sess, cb)),
+    touch: (sid: string, sess: SessionData) => call<void>((cb) => s.touch!(sid, sess, () => cb(null))),
+    destroy: (sid: string) => call<void>((cb) => s.destroy(sid, cb)),
+    clear: () => call<void>((cb) => s.clear!(cb)),
+    length: () => call<number>((cb) => s.length!(cb)),
+    all: () => call<SessionData[] | { [sid: string]: SessionData } | null>((cb) => s.all!(cb)),
+  };
+}
+
+export function describeStoreContract(name: string, open: () => Promise<Store> | Store): void {
+  describe(`storage contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('users', () => {
+      const input = {
+        username: 'alice',
+        email: 'alice@example.com',
+        groups: ['staff'],
+        roles: ['admin'],
+        passwordHash: '$argon2id$hash',
+        createdAt: T0,
+      };
+
+      it('a created user is found by username and by id, exactly as created', async () => {
+        const user = await store.users.createUser(input);
+        expect(user.id).to.be.a('string').and.not.equal('');
+        expect(user).to.deep.include({
+          username: 'alice',
+          email: 'alice@example.com',
+          groups: ['staff'],
+          roles: ['admin'],
+          createdAt: T0,
+        });
+        expect(await store.users.findUserByUsername('alice')).to.deep.equal(user);
+        expect(await store.users.findUserById(user.id)).to.deep.equal(user);
+      });
+
+      it('an unknown username or id finds nobody', async () => {
+        expect(await store.users.findUserByUsername('nobody')).to.equal(null);
+        expect(await store.users.findUserById('no-such-id')).to.equal(null);
+      });
+
+      it('a second user with the same username is refused with DuplicateUsernameError', async () => {
+        await store.users.createUser(input);
+        let caught: unknown;
+        try {
+          await store.users.createUser({ ...input, email: null });
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).to.be.instanceOf(DuplicateUsernameError);
+        expect(await store.users.countUsers()).to.equal(1);
+      });
+
+      it('usernames are stored as given (the caller normalises)', async () => {
+        await store.users.createUser({ ...input, username: 'Bob' });
+        expect(await store.users.findUserByUsername('Bob')).to.not.equal(null);
+        expect(await store.users.findUserByUsername('bob')).to.equal(null);
+      });
+
+      it('a password hash can be replaced', async () => {
+        const user = await store.users.createUser(input);
+        await store.users.setPasswordHash(user.id, '$argon2id$new');
+        expect((await store.users.findUserById(user.id))!.passwordHash).to.equal('$argon2id$new');
+      });
+
+      it('users are listed page by page and counted', async () => {
+        for (const username of ['carol', 'alice', 'dave', 'bob'])
+          await store.users.createUser({ ...input, username });
+        expect(await store.users.countUsers()).to.equal(4);
+        const first = await store.users.listUsers({ offset: 0, limit: 3 });
+        const rest = await store.users.listUsers({ offset: 3, limit: 3 });
+        expect(first).to.have.length(3);
+        expect(rest).to.have.length(1);
+        expect([...first, ...rest].map((u) => u.username).sort()).to.deep.equal([
+          'alice',
+          'bob',
+          'carol',
+          'dave',
+        ]);
+      });
+    });
+
+    describe('identities', () => {
+      it('a user with nothing stored has the default identity', async () => {
+        expect(await store.identities.getIdentity('user-1')).to.deep.equal({
+          userId: 'user-1',
+          riskLevel: 'none',
+          riskState: 'none',
+          totpSecret: null,
+          totpLastStep: 0,
+          mfaPromptedAt: null,
+          mustChangePassword: false,
+          passwordResetRequired: false,
+          blocked: false,
+          updatedAt: 0,
+        });
+      });
+
+      it('a patch changes only the fields it names and returns the full identity', async () => {
+        const first = await store.identities.updateIdentity(
+          'user-1',
+          { riskLevel: 'high', riskState: 'atRisk', totpSecret: 'sealed' },
+          T0,
+        );
+        expect(first).to.deep.include({
+          userId: 'user-1',
+          riskLevel: 'high',
+          riskState: 'atRisk',
+          totpSecret: 'sealed',
+          blocked: false,
+          updatedAt: T0,
+        });
+        const second = await store.identities.updateIdentity(
+          'user-1',
+          { blocked: true, mfaPromptedAt: T0 + 1 },
+          T0 + 5,
+        );
+        expect(second).to.deep.equal({
+          ...first,
+          blocked: true,
+          mfaPromptedAt: T0 + 1,
+          updatedAt: T0 + 5,
+        });
+        expect(await store.identities.getIdentity('user-1')).to.deep.equal(second);
+      });
+
+      it('a patch can set a nullable field back to null and booleans back to false', async () => {
+        await store.identities.updateIdentity(
+          'user-1',
+          { totpSecret: 'sealed', mfaPromptedAt: T0, mustChangePassword: true, passwordResetRequired: true },
+          T0,
+        );
+        const cleared = await store.identities.updateIdentity(
+          'user-1',
+          { totpSecret: null, mfaPromptedAt: null, mustChangePassword: false, passwordResetRequired: false },
+          T0 + 1,
+        );
+        expect(cleared).to.deep.include({
+          totpSecret: null,
+          mfaPromptedAt: null,
+          mustChangePassword: false,
+          passwordResetRequired: false,
+        });
+      });
+
+      it('identities of different users are independent', async () => {
+        await store.identities.updateIdentity('user-1', { riskLevel: 'high' }, T0);
+        expect((await store.identities.getIdentity('user-2')).riskLevel).to.equal('none');
+      });
+
+      it('a TOTP step is accepted once', async () => {
+        expect(await store.identities.advanceTotpStep('user-1', 1000)).to.equal(true);
+        expect(await store.identities.advanceTotpStep('user-1', 1000)).to.equal(false);
+        expect((await store.identities.getIdentity('user-1')).totpLastStep).to.equal(1000);
+      });
+
+      it('a TOTP step at or below the last accepted one is refused, a higher one accepted', async () => {
+        await store.identities.updateIdentity('user-1', { totpSecret: 'sealed' }, T0);
+        expect(await store.identities.advanceTotpStep('user-1', 1000)).to.equal(true);
+        expect(await store.identities.advanceTotpStep('user-1', 999)).to.equal(false);
+        expect(await store.identities.advanceTotpStep('user-1', 1001)).to.equal(true);
+        const identity = await store.identities.getIdentity('user-1');
+        expect(identity.totpLastStep).to.equal(1001);
+        expect(identity.totpSecret).to.equal('sealed');
+      });
+
+      it('one TOTP step used by many concurrent requests is accepted exactly once', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.identities.advanceTotpStep('user-1', 5000)),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+      });
+
+      it('updating the identity leaves the last TOTP step alone', async () => {
+        await store.identities.advanceTotpStep('user-1', 1000);
+        expect(
+          (await store.identities.updateIdentity('user-1', { riskLevel: 'low' }, T0)).totpLastStep,
+        ).to.equal(1000);
+      });
+
+      it('a recovery code works once', async () => {
+        await store.identities.replaceRecoveryCodes('user-1', ['h1', 'h2', 'h3']);
+        expect(await store.identities.countRecoveryCodes('user-1')).to.equal(3);
+        expect(await store.identities.consumeRecoveryCode('user-1', 'h2')).to.equal(true);
+        expect(await store.identities.consumeRecoveryCode('user-1', 'h2')).to.equal(false);
+        expect(await store.identities.countRecoveryCodes('user-1')).to.equal(2);
+      });
+
+      it('a recovery code of one user does not work for another', async () => {
+        await store.identities.replaceRecoveryCodes('user-1', ['h1']);
+        expect(await store.identities.consumeRecoveryCode('user-2', 'h1')).to.equal(false);
+        expect(await store.identities.countRecoveryCodes('user-1')).to.equal(1);
+      });
+
+      it('replacing recovery codes invalidates the old ones', async () => {
+        await store.identities.replaceRecoveryCodes('user-1', ['old1', 'old2']);
+        await store.identities.replaceRecoveryCodes('user-1', ['new1']);
+        expect(await store.identities.consumeRecoveryCode('user-1', 'old1')).to.equal(false);
+        expect(await store.identities.countRecoveryCodes('user-1')).to.equal(1);
+        expect(await store.identities.consumeRecoveryCode('user-1', 'new1')).to.equal(true);
+      });
+
+      it('a recovery code used by concurrent requests works exactly once', async () => {
+        await store.identities.replaceRecoveryCodes('user-1', ['h1']);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.identities.consumeRecoveryCode('user-1', 'h1')),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+      });
+    });
+
+    describe('sign-ins', () => {
+      it('a sign-in record reads back exactly as written', async () => {
+        const record = signIn({
+          id: 'sign-in-1',
+          outcome: 'interrupted',
+          riskLevel: 'medium',
+          riskState: 'atRisk',
+          userRiskLevel: 'low',
+          decision: 'requireMfa',
+          reportOnly: [{ policy: 'userRisk', wouldHave: 'block' }],
+        });
+        await store.signIns.recordSignIn(record);
+        expect(await store.signIns.getSignIn('sign-in-1')).to.deep.equal(record);
+      });
+
+      it('a failed attempt for an unknown user, with no geo and no device cookie, reads back exactly', async () => {
+        const base = signIn({
+          id: 'sign-in-2',
+          userId: null,
+          username: 'ghost',
+          outcome: 'unknownUser',
+          decision: null,
+        });
+        const record: SignInRecord = {
+          ...base,
+          context: {
+            ...base.context,
+            geo: { country: null, city: null, latitude: null, longitude: null },
+            device: {
+              userAgent: '',
+              browser: null,
+              browserFamily: null,
+              os: null,
+              deviceType: 'other',
+              deviceId: null,
+            },
+          },
+        };
+        await store.signIns.recordSignIn(record);
+        expect(await store.signIns.getSignIn('sign-in-2')).to.deep.equal(record);
+      });
+
+      it('recording a sign-in again with the same id replaces it (written before and after evaluation)', async () => {
+        const before = signIn({ id: 'sign-in-1', outcome: 'interrupted', decision: null });
+        await store.signIns.recordSignIn(before);
+        const after: SignInRecord = {
+          ...before,
+          outcome: 'allowed',
+          decision: 'allow',
+          userRiskLevel: 'low',
+          reportOnly: [{ policy: 'signInRisk', wouldHave: 'requireMfa' }],
+        };
+        await store.signIns.recordSignIn(after);
+        expect(await store.signIns.getSignIn('sign-in-1')).to.deep.equal(after);
+        expect(await store.signIns.recentSignIns('user-1', 10)).to.have.length(1);
+      });
+
+      it('an unknown sign-in id reads as null', async () => {
+        expect(await store.signIns.getSignIn('nope')).to.equal(null);
+      });
+
+      it('outcome and risk state updates change those fields and updatedAt', async () => {
+        const record = signIn({ id: 'sign-in-1', outcome: 'interrupted' });
+        await store.signIns.recordSignIn(record);
+        await store.signIns.updateSignInOutcome('sign-in-1', 'mfaPassed', T0 + 10);
+        await store.signIns.updateSignInRiskState('sign-in-1', 'remediated', T0 + 20);
+        expect(await store.signIns.getSignIn('sign-in-1')).to.deep.equal({
+          ...record,
+          outcome: 'mfaPassed',
+          riskState: 'remediated',
+          updatedAt: T0 + 20,
+        });
+      });
+
+      it('the last successful sign-in ignores failures and sign-ins at or after `before`', async () => {
+        await store.signIns.recordSignIn(signIn({ id: 'old-good', at: T0, outcome: 'allowed' }));
+        const mfa = signIn({ id: 'mfa-good', at: T0 + MINUTE, outcome: 'mfaPassed' });
+        await store.signIns.recordSignIn({
+          ...mfa,
+          context: {
+            ...mfa.context,
+            ip: '5.9.0.1',
+            geo: { country: 'DE', city: 'Falkenstein', latitude: 50.47, longitude: 12.37 },
+          },
+        });
+        await store.signIns.recordSignIn(
+          signIn({ id: 'failed', at: T0 + 2 * MINUTE, outcome: 'wrongPassword', decision: null }),
+        );
+        await store.signIns.recordSignIn(
+          signIn({ id: 'interrupted', at: T0 + 3 * MINUTE, outcome: 'interrupted' }),
+        );
+        await store.signIns.recordSignIn(signIn({ id: 'later', at: T0 + 10 * MINUTE, outcome: 'allowed' }));
+
+        expect(await store.signIns.lastSuccessfulSignIn('user-1', T0 + 5 * MINUTE)).to.deep.equal({
+          at: T0 + MINUTE,
+          ip: '5.9.0.1',
+          network: '81.2.69.0/24',
+          geo: { country: 'DE', city: 'Falkenstein', latitude: 50.47, longitude: 12.37 },
+          browserFamily: 'Chrome',
+          deviceId: 'device-1',
+        });
+        // `before` is exclusive: the sign-in being evaluated never counts as its own predecessor.
+        expect((await store.signIns.lastSuccessfulSignIn('user-1', T0 + MINUTE))!.at).to.equal(T0);
+        expect(await store.signIns.lastSuccessfulSignIn('user-1', T0)).to.equal(null);
+        expect(await store.signIns.lastSuccessfulSignIn('user-2', T0 + DAY)).to.equal(null);
+      });
+
+      it('recent sign-ins come newest first, limited, and only for that user', async () => {
+        for (let i = 0; i < 5; i++)
+          await store.signIns.recordSignIn(signIn({ id: `s${i}`, at: T0 + i * MINUTE }));
+        await store.signIns.recordSignIn(signIn({ id: 'other', userId: 'user-2', at: T0 + DAY }));
+        const recent = await store.signIns.recentSignIns('user-1', 3);
+        expect(recent.map((s) => s.id)).to.deep.equal(['s4', 's3', 's2']);
+      });
+    });
+
+    describe('detections', () => {
+      it('added detections are active, complete, and read back as returned', async () => {
+        const added = await store.detections.addDetections('user-1', 'sign-in-1', [travel, leaked], T0);
+        expect(added).to.have.length(2);
+        expect(added[0]).to.deep.include({
+          ...travel,
+          userId: 'user-1',
+          signInId: 'sign-in-1',
+          status: 'active',
+          closedBy: null,
+          createdAt: T0,
+          updatedAt: T0,
+        });
+        expect(added[0]!.id).to.not.equal(added[1]!.id);
+        expect(await store.detections.activeDetections('user-1')).to.deep.equal(added);
+        expect(await store.detections.detectionsForSignIn('sign-in-1')).to.deep.equal(added);
+        expect(await store.detections.detectionsForUser('user-1')).to.deep.equal(added);
+      });
+
+      it('a detection without a sign-in is stored for the user only', async () => {
+        const [detection] = await store.detections.addDetections('user-1', null, [leaked], T0);
+        expect(detection!.signInId).to.equal(null);
+        expect(await store.detections.detectionsForUser('user-1')).to.deep.equal([detection]);
+      });
+
+      it("closing one sign-in's detections leaves the user's others active", async () => {
+        await store.detections.addDetections('user-1', 'sign-in-1', [travel], T0);
+        const [other] = await store.detections.addDetections('user-1', 'sign-in-2', [travel], T0);
+        const [userLevel] = await store.detections.addDetections('user-1', null, [leaked], T0);
+        expect(
+          await store.detections.closeDetections(
+            { userId: 'user-1', signInId: 'sign-in-1' },
+            'remediated',
+            T0 + 1,
+          ),
+        ).to.equal(1);
+        expect((await store.detections.activeDetections('user-1')).map((d) => d.id).sort()).to.deep.equal(
+          [other!.id, userLevel!.id].sort(),
+        );
+        const [closed] = await store.detections.detectionsForSignIn('sign-in-1');
+        expect(closed).to.deep.include({
+          status: 'closed',
+          closedBy: 'remediated',
+          createdAt: T0,
+          updatedAt: T0 + 1,
+        });
+      });
+
+      it("closing one sign-in's detections leaves a user-level detection raised at that sign-in active", async () => {
+        const [signInLevel, userLevel] = await store.detections.addDetections('user-1', 'sign-in-1', [travel, leaked], T0);
+        expect(await store.detections.closeDetections({ userId: 'user-1', signInId: 'sign-in-1' }, 'remediated', T0 + 1)).to.equal(1);
+        const active = await store.detections.activeDetections('user-1');
+        expect(active.map((d) => d.id)).to.deep.equal([userLevel!.id]);
+        expect(active.map((d) => d.id)).to.not.include(signInLevel!.id);
+      });
+
+      it("closing a user's detections closes only active ones, so closing twice closes none", async () => {
+        await store.detections.addDetections('user-1', 'sign-in-1', [travel, leaked], T0);
+        await store.detections.addDetections('user-2', 'sign-in-9', [travel], T0);
+        expect(await store.detections.closeDetections({ userId: 'user-1' }, 'dismissed', T0 + 1)).to.equal(2);
+        expect(await store.detections.closeDetections({ userId: 'user-1' }, 'resolved', T0 + 2)).to.equal(0);
+        expect(await store.detections.activeDetections('user-1')).to.deep.equal([]);
+        // The first close keeps its reason and time.
+        for (const d of await store.detections.detectionsForUser('user-1'))
+          expect(d).to.deep.include({ closedBy: 'dismissed', updatedAt: T0 + 1 });
+        expect(await store.detections.activeDetections('user-2')).to.have.length(1);
+      });
+    });
+
+    describe('familiarity', () => {
+      it('familiar features are counted per value, skipping unknown ones', async () => {
+        await store.familiarity.learnFamiliar(
+          'user-1',
+          { country: 'GB', device: 'device-1', browser: null },
+          T0,
+        );
+        await store.familiarity.learnFamiliar(
+          'user-1',
+          { country: 'GB', device: 'device-2', browser: null },
+          T0 + DAY,
+        );
+        await store.familiarity.learnFamiliar('user-2', { country: 'FR' }, T0);
+        const features = await store.familiarity.familiarFeatures('user-1');
+        const byKey = Object.fromEntries(features.map((f) => [`${f.feature}=${f.value}`, f]));
+        expect(Object.keys(byKey).sort()).to.deep.equal(['country=GB', 'device=device-1', 'device=device-2']);
+        expect(byKey['country=GB']).to.deep.equal({
+          feature: 'country',
+          value: 'GB',
+          count: 2,
+          firstSeen: T0,
+          lastSeen: T0 + DAY,
+        });
+        expect(byKey['device=device-1']).to.deep.equal({
+          feature: 'device',
+          value: 'device-1',
+          count: 1,
+          firstSeen: T0,
+          lastSeen: T0,
+        });
+      });
+
+      it('a user with no history has no familiar features', async () => {
+        expect(await store.familiarity.familiarFeatures('user-1')).to.deep.equal([]);
+      });
+    });
+
+    describe('counters', () => {
+      it('a counter counts within its window and starts again after it', async () => {
+        expect(await store.counters.increment('k', MINUTE, T0)).to.equal(1);
+        expect(await store.counters.increment('k', MINUTE, T0 + 10)).to.equal(2);
+        expect(await store.counters.increment('k', MINUTE, T0 + MINUTE - 1)).to.equal(3);
+        expect(await store.counters.count('k', T0 + MINUTE - 1)).to.equal(3);
+        // The window is fixed from its first increment: later increments do not extend it.
+        expect(await store.counters.count('k', T0 + MINUTE)).to.equal(0);
+        expect(await store.counters.increment('k', MINUTE, T0 + MINUTE)).to.equal(1);
+        expect(await store.counters.count('k', T0 + MINUTE + 1)).to.equal(1);
+      });
+
+      it('an absent counter counts 0 and counters are independent', async () => {
+        expect(await store.counters.count('absent', T0)).to.equal(0);
+        await store.counters.increment('a', MINUTE, T0);
+        expect(await store.counters.count('b', T0)).to.equal(0);
+      });
+
+      it('a reset counter counts from zero', async () => {
+        await store.counters.increment('k', MINUTE, T0);
+        await store.counters.increment('k', MINUTE, T0);
+        await store.counters.reset('k');
+        expect(await store.counters.count('k', T0)).to.equal(0);
+        expect(await store.counters.increment('k', MINUTE, T0)).to.equal(1);
+      });
+
+      it('concurrent increments are all counted', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => store.counters.increment('k', MINUTE, T0)),
+        );
+        expect([...results].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect(await store.counters.count('k', T0)).to.equal(50);
+      });
+
+      it('a claim succeeds once, then again only after it expired', async () => {
+        expect(await store.counters.claimOnce('c', MINUTE, T0)).to.equal(true);
+        expect(await store.counters.claimOnce('c', MINUTE, T0 + MINUTE - 1)).to.equal(false);
+        expect(await store.counters.claimOnce('c', MINUTE, T0 + MINUTE)).to.equal(true);
+        // The renewed claim has its own full lifetime.
+        expect(await store.counters.claimOnce('c', MINUTE, T0 + 2 * MINUTE - 1)).to.equal(false);
+        expect(await store.counters.claimOnce('other', MINUTE, T0)).to.equal(true);
+      });
+
+      it('of 50 concurrent claims of one key exactly one wins', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => store.counters.claimOnce('c', MINUTE, T0)),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+      });
+
+      it('many expired keys do not break counting (expired rows may be swept)', async () => {
+        for (let i = 0; i < 1200; i++) await store.counters.increment(`k${i}`, MINUTE, T0);
+        for (let i = 0; i < 600; i++) await store.counters.claimOnce(`c${i}`, MINUTE, T0);
+        expect(await store.counters.increment('k0', MINUTE, T0 + 2 * MINUTE)).to.equal(1);
+        expect(await store.counters.count('k1', T0 + 2 * MINUTE)).to.equal(0);
+        expect(await store.counters.claimOnce('c1', MINUTE, T0 + 2 * MINUTE)).to.equal(true);
+      });
+    });
+
+    describe('flows', () => {
+      it('a created flow reads back exactly', async () => {
+        await store.flows.createFlow(flow());
+        expect(await store.flows.getFlow('flow-1')).to.deep.equal(flow());
+        expect(await store.flows.getFlow('nope')).to.equal(null);
+      });
+
+      it('a transition at the current version applies and bumps the version; a stale one is refused', async () => {
+        await store.flows.createFlow(flow());
+        expect(
+          await store.flows.transitionFlow('flow-1', 0, {
+            state: 'mfa',
+            data: { returnTo: '/home', step: 2 },
+          }),
+        ).to.equal(true);
+        expect(await store.flows.transitionFlow('flow-1', 0, { state: 'done', data: {} })).to.equal(false);
+        expect(await store.flows.getFlow('flow-1')).to.deep.equal(
+          flow({ state: 'mfa', version: 1, data: { returnTo: '/home', step: 2 } }),
+        );
+        expect(await store.flows.transitionFlow('missing', 0, { state: 'x', data: {} })).to.equal(false);
+      });
+
+      it('of concurrent transitions from one version exactly one applies', async () => {
+        await store.flows.createFlow(flow());
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.flows.transitionFlow('flow-1', 0, { state: `s${i}`, data: {} }),
+          ),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+        expect((await store.flows.getFlow('flow-1'))!.version).to.equal(1);
+      });
+
+      it('flow attempts count up to the cap and no further', async () => {
+        await store.flows.createFlow(flow());
+        expect(await store.flows.addFlowAttempt('flow-1', 2)).to.equal(1);
+        expect(await store.flows.addFlowAttempt('flow-1', 2)).to.equal(2);
+        expect(await store.flows.addFlowAttempt('flow-1', 2)).to.equal(null);
+        expect((await store.flows.getFlow('flow-1'))!.attempts).to.equal(2);
+        expect(await store.flows.addFlowAttempt('missing', 2)).to.equal(null);
+      });
+
+      it('50 concurrent attempts against a cap of 5 get exactly 5 through', async () => {
+        await store.flows.createFlow(flow());
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => store.flows.addFlowAttempt('flow-1', 5)),
+        );
+        const through = results.filter((r) => r !== null);
+        expect(through).to.have.length(5);
+        expect([...through].sort()).to.deep.equal([1, 2, 3, 4, 5]);
+        expect((await store.flows.getFlow('flow-1'))!.attempts).to.equal(5);
+      });
+
+      it('a deleted flow is gone', async () => {
+        await store.flows.createFlow(flow());
+        await store.flows.deleteFlow('flow-1');
+        expect(await store.flows.getFlow('flow-1')).to.equal(null);
+      });
+    });
+
+    describe('sessions', () => {
+      const later = () => Date.now() + DAY;
+
+      it('a stored session reads back; a destroyed one does not', async () => {
+        const sessions = sessionsOf(store);
+        const sess = sessionData(later(), 'user-1');
+        await sessions.set('sid-1', sess);
+        expect(await sessions.get('sid-1')).to.deep.equal(JSON.parse(JSON.stringify(sess)));
+        await sessions.destroy('sid-1');
+        expect(await sessions.get('sid-1')).to.equal(null);
+        expect(await sessions.get('never-existed')).to.equal(null);
+      });
+
+      it('setting a session again replaces it', async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('sid-1', sessionData(later()));
+        const signedIn = sessionData(later(), 'user-1');
+        await sessions.set('sid-1', signedIn);
+        expect(await sessions.get('sid-1')).to.deep.equal(JSON.parse(JSON.stringify(signedIn)));
+        // The user index follows the latest contents.
+        expect(await store.sessions.destroyUserSessions('user-1')).to.equal(1);
+      });
+
+      it('an expired session is never returned, counted or listed', async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('old', sessionData(Date.now() - 1000, 'user-1'));
+        await sessions.set('live', sessionData(later(), 'user-1'));
+        expect(await sessions.get('old')).to.equal(null);
+        expect(await sessions.length()).to.equal(1);
+        expect(Object.keys((await sessions.all()) ?? {})).to.deep.equal(['live']);
+      });
+
+      it('touching a session renews its cookie but does not revive an expired one', async () => {
+        const sessions = sessionsOf(store);
+        const soon = Date.now() + MINUTE;
+        await sessions.set('sid-1', sessionData(soon, 'user-1'));
+        const renewed = sessionData(later(), 'user-1');
+        await sessions.touch('sid-1', renewed);
+        const read = (await sessions.get('sid-1')) as unknown as {
+          cookie: { expires: string };
+          riskgate: { userId: string };
+        };
+        expect(read.cookie.expires).to.equal(
+          new Date((renewed.cookie as unknown as { expires: string }).expires).toISOString(),
+        );
+        expect(read.riskgate.userId).to.equal('user-1');
+
+        await sessions.set('gone', sessionData(Date.now() - 1000));
+        await sessions.touch('gone', sessionData(later()));
+        expect(await sessions.get('gone')).to.equal(null);
+      });
+
+      it('a session with no expiry in its cookie lasts a day', async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('sid-1', { cookie: {} } as unknown as SessionData);
+        expect(await sessions.get('sid-1')).to.deep.equal({ cookie: {} });
+      });
+
+      it("signing a user out everywhere removes all of that user's sessions except the one kept", async () => {
+        const sessions = sessionsOf(store);
+        for (const sid of ['a', 'b', 'c']) await sessions.set(sid, sessionData(later(), 'user-1'));
+        await sessions.set('other-user', sessionData(later(), 'user-2'));
+        await sessions.set('anonymous', sessionData(later()));
+        expect(await store.sessions.destroyUserSessions('user-1', 'b')).to.equal(2);
+        expect(await sessions.get('a')).to.equal(null);
+        expect(await sessions.get('b')).to.not.equal(null);
+        expect(await sessions.get('other-user')).to.not.equal(null);
+        expect(await sessions.get('anonymous')).to.not.equal(null);
+        expect(await store.sessions.destroyUserSessions('user-1')).to.equal(1);
+        expect(await store.sessions.destroyUserSessions('user-1')).to.equal(0);
+      });
+
+      it('clearing removes every session', async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('a', sessionData(later(), 'user-1'));
+        await sessions.set('b', sessionData(later()));
+        await sessions.clear();
+        expect(await sessions.length()).to.equal(0);
+      });
+    });
+  });
+}
