@@ -95,6 +95,13 @@ export class TestClient {
     return this.postRaw(form.action, { ...form.hidden, ...fields }, options);
   }
 
+  /** Opens the sign-in page (as a browser would, for its CSRF token) and submits it. */
+  async signIn(username: string, password: string, options: { basePath?: string; follow?: boolean } = {}): Promise<Page> {
+    const basePath = options.basePath ?? '/auth';
+    await this.get(`${basePath}/sign-in`);
+    return this.submit(`${basePath}/sign-in`, { username, password }, {}, { follow: options.follow });
+  }
+
   hidden(name: string): string | undefined {
     for (const form of formsOf(this.last.html)) if (form.hidden[name] !== undefined) return form.hidden[name];
     return undefined;

@@ -56,8 +56,7 @@ describe('package', function () {
 
     // Drive the real server through the same browser-like client, over a real socket.
     const client = new TestClient(base, '81.2.69.142');
-    await client.get('/auth/sign-in');
-    const landed = await client.submit('/auth/sign-in', { username: 'paula', password: 'orchard lantern mosaic 31' });
+    const landed = await client.signIn('paula', 'orchard lantern mosaic 31');
     expect(landed.status).to.equal(200);
     expect(landed.html).to.equal('Hello paula');
   });

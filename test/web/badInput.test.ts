@@ -48,8 +48,7 @@ describe('bad input', () => {
   it('a flow step with a 1 MB body re-renders the step with a 400 and changes nothing', async () => {
     const user = await rg.addUser('bob', { password: 'password123' });
     const client = new TestClient(rg.app, IP.london);
-    await client.get('/auth/sign-in');
-    await client.submit('/auth/sign-in', { username: 'bob', password: 'password123' });
+    await client.signIn('bob', 'password123');
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
     const page = await client.submit('/auth/flow/mfa', { code: '1'.repeat(1024 * 1024) });
     expect(page.status).to.equal(400);
@@ -61,8 +60,7 @@ describe('bad input', () => {
   it('flow fields that are missing, repeated or wrong re-render the step with a 400', async () => {
     const user = await rg.addUser('bob', { password: 'password123' });
     const client = new TestClient(rg.app, IP.london);
-    await client.get('/auth/sign-in');
-    await client.submit('/auth/sign-in', { username: 'bob', password: 'password123' });
+    await client.signIn('bob', 'password123');
     const csrf = client.hidden('_csrf')!;
     const v = client.hidden('v')!;
     const bodies: Record<string, string | string[]>[] = [{ _csrf: csrf, v }, { _csrf: csrf, v, action: 'explode' }, { _csrf: csrf, v, action: ['continue', 'notMe'] }];

@@ -15,8 +15,7 @@ describe('compromised account recovery flow', () => {
   async function signInWithBreachedPassword(mfa = true) {
     const user = await rg.addUser('bob', { password: BREACHED, mfa });
     const client = new TestClient(rg.app, IP.london);
-    await client.get('/auth/sign-in');
-    const page = await client.submit('/auth/sign-in', { username: 'bob', password: BREACHED });
+    const page = await client.signIn('bob', BREACHED);
     return { user, client, page };
   }
 
@@ -55,14 +54,12 @@ describe('compromised account recovery flow', () => {
   it('the password change signs out every other session of the user', async () => {
     const user = await rg.addUser('bob', { password: 'first good password 1', mfa: true });
     const laptop = new TestClient(rg.app, IP.london);
-    await laptop.get('/auth/sign-in');
-    await laptop.submit('/auth/sign-in', { username: 'bob', password: 'first good password 1' });
+    await laptop.signIn('bob', 'first good password 1');
     expect((await laptop.get('/', { follow: false })).status).to.equal(200);
     await rg.riskgate.store.users.setPasswordHash(user.id, (await import('../../src/auth/passwordHasher.js').then((m) => m.hashPassword(BREACHED))));
     const { client } = await (async () => {
       const c = new TestClient(rg.app, IP.london);
-      await c.get('/auth/sign-in');
-      await c.submit('/auth/sign-in', { username: 'bob', password: BREACHED });
+      await c.signIn('bob', BREACHED);
       return { client: c };
     })();
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
@@ -101,8 +98,7 @@ describe('compromised account recovery flow', () => {
     try {
       await strict.addUser('bob', { password: BREACHED });
       const client = new TestClient(strict.app, IP.london);
-      await client.get('/auth/sign-in');
-      const page = await client.submit('/auth/sign-in', { username: 'bob', password: BREACHED });
+      const page = await client.signIn('bob', BREACHED);
       expect(page.html).to.contain('Your account is blocked');
     } finally {
       await strict.close();
@@ -114,8 +110,7 @@ describe('compromised account recovery flow', () => {
     try {
       const user = await observing.addUser('bob', { password: BREACHED });
       const client = new TestClient(observing.app, IP.london);
-      await client.get('/auth/sign-in');
-      const page = await client.submit('/auth/sign-in', { username: 'bob', password: BREACHED });
+      const page = await client.signIn('bob', BREACHED);
       expect(page.html).to.contain('signed in as');
       const [signIn] = await observing.riskgate.store.signIns.recentSignIns(user.id, 1);
       expect(signIn!.reportOnly).to.deep.equal([{ policy: 'userRisk', wouldHave: 'requirePasswordChange' }]);

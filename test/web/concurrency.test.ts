@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
-import { TestClient } from '../helpers/client.js';
+import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
+import { signInAtHomeThenAbroad } from '../helpers/scenarios.js';
 
 describe('concurrent requests against caps and single-use codes', () => {
   let rg: TestRiskgate;
@@ -10,14 +10,7 @@ describe('concurrent requests against caps and single-use codes', () => {
   afterEach(() => rg.close());
 
   async function atMfaStep() {
-    const user = await rg.addUser('alice');
-    const home = new TestClient(rg.app, IP.london);
-    await home.get('/auth/sign-in');
-    await home.submit('/auth/sign-in', { username: 'alice', password: user.password });
-    rg.clock.advance(60 * MINUTE);
-    const away = new TestClient(rg.app, IP.tokyo);
-    await away.get('/auth/sign-in');
-    await away.submit('/auth/sign-in', { username: 'alice', password: user.password });
+    const { user, away } = await signInAtHomeThenAbroad(rg);
     await away.submit('/auth/flow/notice', {}, { action: 'continue' });
     return { user, away, csrf: away.hidden('_csrf')!, v: away.hidden('v')! };
   }

@@ -17,12 +17,10 @@ describe('data survival', () => {
     const first = await startRiskgate({}, dataDir, clock);
     const user = await first.addUser('alice');
     const home = new TestClient(first.app, IP.london);
-    await home.get('/auth/sign-in');
-    await home.submit('/auth/sign-in', { username: 'alice', password: user.password });
+    await home.signIn('alice', user.password);
     clock.advance(30 * MINUTE);
     const away = new TestClient(first.app, IP.sydney);
-    await away.get('/auth/sign-in');
-    await away.submit('/auth/sign-in', { username: 'alice', password: user.password });
+    await away.signIn('alice', user.password);
     await away.submit('/auth/flow/notice', {}, { action: 'continue' });
     const before = await first.riskgate.store.signIns.recentSignIns(user.id, 10);
     const detectionsBefore = await first.riskgate.store.detections.detectionsForUser(user.id);

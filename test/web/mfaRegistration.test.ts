@@ -12,9 +12,7 @@ describe('MFA registration flow', () => {
 
   async function signIn(username: string, password: string) {
     const client = new TestClient(rg.app, IP.london);
-    await client.get('/auth/sign-in');
-    const page = await client.submit('/auth/sign-in', { username, password });
-    return { client, page };
+    return { client, page: await client.signIn(username, password) };
   }
 
   const keyOf = (html: string) => /id="manual-key"[^>]*>([^<]+)</.exec(html)![1]!.replace(/\s/g, '');
@@ -87,8 +85,7 @@ describe('MFA registration flow', () => {
     try {
       const user = await scoped.addUser('gina', { mfa: false, groups: ['contractors'] });
       const client = new TestClient(scoped.app, IP.london);
-      await client.get('/auth/sign-in');
-      const page = await client.submit('/auth/sign-in', { username: 'gina', password: user.password });
+      const page = await client.signIn('gina', user.password);
       expect(page.html).to.contain('signed in as');
     } finally {
       await scoped.close();

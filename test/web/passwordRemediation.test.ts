@@ -23,8 +23,7 @@ describe('temporary password and admin-required reset', () => {
     expect(identity.riskLevel).to.equal('none');
 
     const client = new TestClient(rg.app, IP.london);
-    await client.get('/auth/sign-in');
-    const change = await client.submit('/auth/sign-in', { username: 'dave', password: temporary });
+    const change = await client.signIn('dave', temporary);
     expect(change.html).to.contain('name="newPassword"');
     const home = await client.submit('/auth/flow/change-password', { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
     expect(home.html).to.contain('signed in as');
@@ -34,13 +33,11 @@ describe('temporary password and admin-required reset', () => {
   it('a temporary password does not skip MFA on a risky sign-in', async () => {
     const user = await rg.addUser('dave');
     const home = new TestClient(rg.app, IP.london);
-    await home.get('/auth/sign-in');
-    await home.submit('/auth/sign-in', { username: 'dave', password: user.password });
+    await home.signIn('dave', user.password);
     const temporary = await rg.riskgate.remediation.issueTemporaryPassword(user.id);
     rg.clock.advance(60_000);
     const away = new TestClient(rg.app, IP.sydney);
-    await away.get('/auth/sign-in');
-    const page = await away.submit('/auth/sign-in', { username: 'dave', password: temporary });
+    const page = await away.signIn('dave', temporary);
     expect(page.html).to.contain('/auth/flow/notice');
     await away.submit('/auth/flow/notice', {}, { action: 'continue' });
     const change = await away.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });
@@ -51,8 +48,7 @@ describe('temporary password and admin-required reset', () => {
     const user = await rg.addUser('erin');
     await rg.riskgate.remediation.requirePasswordReset(user.id);
     const client = new TestClient(rg.app, IP.london);
-    await client.get('/auth/sign-in');
-    const notice = await client.submit('/auth/sign-in', { username: 'erin', password: user.password });
+    const notice = await client.signIn('erin', user.password);
     expect(notice.html).to.contain('administrator');
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
     await client.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });

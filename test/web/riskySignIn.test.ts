@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
 import { TestClient } from '../helpers/client.js';
+import { signInAtHomeThenAbroad } from '../helpers/scenarios.js';
 
 describe('risky sign-in recovery flow', () => {
   let rg: TestRiskgate;
@@ -9,18 +10,7 @@ describe('risky sign-in recovery flow', () => {
   });
   afterEach(() => rg.close());
 
-  /** Signs in from London (learned as familiar), then an hour later from Tokyo: impossible travel. */
-  async function riskySignIn(mfa = true) {
-    const user = await rg.addUser('alice', { mfa });
-    const home = new TestClient(rg.app, IP.london);
-    await home.get('/auth/sign-in');
-    await home.submit('/auth/sign-in', { username: 'alice', password: user.password });
-    rg.clock.advance(60 * MINUTE);
-    const away = new TestClient(rg.app, IP.tokyo);
-    await away.get('/auth/sign-in');
-    const notice = await away.submit('/auth/sign-in', { username: 'alice', password: user.password });
-    return { user, away, notice };
-  }
+  const riskySignIn = (mfa = true) => signInAtHomeThenAbroad(rg, 'alice', { mfa });
 
   it('a sign-in from another continent an hour later asks for MFA and lets the user in after it', async () => {
     const { user, away, notice } = await riskySignIn();
@@ -61,8 +51,7 @@ describe('risky sign-in recovery flow', () => {
     // The same code again, in a new risky sign-in, is refused.
     rg.clock.advance(MINUTE);
     const again = new TestClient(rg.app, IP.sydney);
-    await again.get('/auth/sign-in');
-    await again.submit('/auth/sign-in', { username: 'alice', password: user.password });
+    await again.signIn('alice', user.password);
     await again.submit('/auth/flow/notice', {}, { action: 'continue' });
     const refused = await again.submit('/auth/flow/mfa', { code: issued[0]! });
     expect(refused.status).to.equal(400);
@@ -90,8 +79,7 @@ describe('risky sign-in recovery flow', () => {
     await away.submit('/auth/flow/notice', {}, { action: 'continue' });
     await away.submit('/auth/flow/mfa', { code });
     const thief = new TestClient(rg.app, IP.sydney);
-    await thief.get('/auth/sign-in');
-    await thief.submit('/auth/sign-in', { username: 'alice', password: user.password });
+    await thief.signIn('alice', user.password);
     await thief.submit('/auth/flow/notice', {}, { action: 'continue' });
     // Same moment, same code: still inside the time window, refused only because it was used.
     const replay = await thief.submit('/auth/flow/mfa', { code });

@@ -9,11 +9,6 @@ describe('sign-in', () => {
   });
   afterEach(() => rg.close());
 
-  async function signIn(client: TestClient, username: string, password: string) {
-    await client.get('/auth/sign-in');
-    return client.submit('/auth/sign-in', { username, password });
-  }
-
   it('a protected page sends an anonymous visitor to sign-in and back after it', async () => {
     const user = await rg.addUser('alice');
     const client = new TestClient(rg.app, IP.london);
@@ -32,7 +27,7 @@ describe('sign-in', () => {
   it('a first sign-in with no risk is allowed and recorded with its location', async () => {
     const user = await rg.addUser('alice');
     const client = new TestClient(rg.app, IP.london);
-    const page = await signIn(client, 'Alice ', user.password);
+    const page = await client.signIn('Alice ', user.password);
     expect(page.status).to.equal(200);
     expect(page.html).to.contain('signed in as');
     const [record] = await rg.riskgate.store.signIns.recentSignIns(user.id, 5);
@@ -44,9 +39,9 @@ describe('sign-in', () => {
   it('a wrong password and an unknown user get the same answer and both are recorded', async () => {
     const user = await rg.addUser('alice');
     const client = new TestClient(rg.app, IP.london);
-    const wrong = await signIn(client, 'alice', 'not the password at all');
+    const wrong = await client.signIn('alice', 'not the password at all');
     const unknownClient = new TestClient(rg.app, IP.london);
-    const unknown = await signIn(unknownClient, 'nobody-here', 'not the password at all');
+    const unknown = await unknownClient.signIn('nobody-here', 'not the password at all');
     expect(wrong.status).to.equal(401);
     expect(unknown.status).to.equal(401);
     const message = (html: string) => /role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1]?.trim();
@@ -59,7 +54,7 @@ describe('sign-in', () => {
   it('sign-out ends the session', async () => {
     const user = await rg.addUser('alice');
     const client = new TestClient(rg.app, IP.london);
-    await signIn(client, 'alice', user.password);
+    await client.signIn('alice', user.password);
     const out = await client.submit('/auth/sign-out');
     expect(out.html).to.contain('You have been signed out');
     const again = await client.get('/', { follow: false });
@@ -109,8 +104,7 @@ describe('sign-in', () => {
     try {
       const user = await strict.addUser('alice');
       const client = new TestClient(strict.app, IP.sydney);
-      await client.get('/auth/sign-in');
-      await client.submit('/auth/sign-in', { username: 'alice', password: user.password });
+      await client.signIn('alice', user.password);
       const [record] = await strict.riskgate.store.signIns.recentSignIns(user.id, 1);
       expect(record!.context.ip).to.match(/127\.0\.0\.1|::1/);
     } finally {
@@ -121,10 +115,10 @@ describe('sign-in', () => {
   it('sign-ins stay allowed from the same place a day later', async () => {
     const user = await rg.addUser('alice');
     const client = new TestClient(rg.app, IP.london);
-    await signIn(client, 'alice', user.password);
+    await client.signIn('alice', user.password);
     rg.clock.advance(24 * 60 * MINUTE);
     const again = new TestClient(rg.app, IP.londonNeighbour);
-    const page = await signIn(again, 'alice', user.password);
+    const page = await again.signIn('alice', user.password);
     expect(page.html).to.contain('signed in as');
   });
 });
