@@ -66,9 +66,15 @@ export interface Riskgate {
   close(): Promise<void>;
 }
 
-
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
-  const { store: givenStore, directory: givenDirectory, now = Date.now, logger: givenLogger, viewsDir, ...rest } = options;
+  const {
+    store: givenStore,
+    directory: givenDirectory,
+    now = Date.now,
+    logger: givenLogger,
+    viewsDir,
+    ...rest
+  } = options;
   const config = parseConfig(rest);
   const logger = givenLogger ?? pino({ level: config.logLevel, name: 'riskgate' });
   const secrets = resolveSecrets(config);
@@ -111,7 +117,14 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     logger,
     render,
     csrf,
-    signIn: { defaultReturnTo: config.defaultReturnTo, cookieSecure, trust: compileTrustProxy(config.trustProxy), pipeline, flows, now },
+    signIn: {
+      defaultReturnTo: config.defaultReturnTo,
+      cookieSecure,
+      trust: compileTrustProxy(config.trustProxy),
+      pipeline,
+      flows,
+      now,
+    },
     flow: {
       flows,
       directory,
@@ -145,8 +158,10 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
     revokeSessions,
     remediation: {
-      issueTemporaryPassword: (userId) => issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
-      requirePasswordReset: (userId) => requirePasswordReset({ store, directory, risk, revokeSessions }, userId, now()),
+      issueTemporaryPassword: (userId) =>
+        issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
+      requirePasswordReset: (userId) =>
+        requirePasswordReset({ store, directory, risk, revokeSessions }, userId, now()),
     },
     close: () => store.close(),
   };

@@ -12,11 +12,14 @@ async function main(): Promise<void> {
   const { options, server } = configFromEnv();
   const riskgate = await createRiskgate(options);
   const app = createDemoApp(riskgate);
+  const hasUsers = (await riskgate.store.users.countUsers()) > 0;
   const listener = app.listen(server.port, server.host, () => {
     const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : server.port;
-    console.log(`Riskgate reference server on http://${server.host}:${port}/ (data in ${path.resolve(riskgate.config.dataDir)})`);
-    if (!riskgate.config.production) console.log('No users yet? Run: npm run cli -- demo');
+    console.log(
+      `Riskgate reference server on http://${server.host}:${port}/ (data in ${path.resolve(riskgate.config.dataDir)})`,
+    );
+    if (!hasUsers) console.log('No users yet. Create demo users with: npm run cli -- demo');
   });
   const stop = () => {
     listener.close(() => void riskgate.close().then(() => process.exit(0)));

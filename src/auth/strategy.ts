@@ -11,24 +11,26 @@ import { verifyAgainstDummy } from './passwordHasher.js';
 export const STRATEGY_NAME = 'riskgate-local';
 
 export type PrimaryResult =
-  | { ok: true; user: DirectoryUser }
-  | { ok: false; reason: 'unknownUser' | 'wrongPassword' };
+  { ok: true; user: DirectoryUser } | { ok: false; reason: 'unknownUser' | 'wrongPassword' };
 
 export function createPrimaryAuthenticator(directory: UserDirectory) {
   const passport = new Passport();
   passport.use(
     STRATEGY_NAME,
-    new LocalStrategy({ usernameField: 'username', passwordField: 'password', session: false }, (username, password, done) => {
-      (async () => {
-        const user = await directory.findByUsername(username);
-        if (!user) {
-          await verifyAgainstDummy(password);
-          return done(null, false, { message: 'unknownUser' });
-        }
-        const valid = await directory.verifyPassword(user, password);
-        return valid ? done(null, user) : done(null, false, { message: 'wrongPassword' });
-      })().catch(done);
-    }),
+    new LocalStrategy(
+      { usernameField: 'username', passwordField: 'password', session: false },
+      (username, password, done) => {
+        (async () => {
+          const user = await directory.findByUsername(username);
+          if (!user) {
+            await verifyAgainstDummy(password);
+            return done(null, false, { message: 'unknownUser' });
+          }
+          const valid = await directory.verifyPassword(user, password);
+          return valid ? done(null, user) : done(null, false, { message: 'wrongPassword' });
+        })().catch(done);
+      },
+    ),
   );
   const initialized = passport.initialize();
 

@@ -49,7 +49,12 @@ export async function createUser(
   });
 }
 
-export async function setUserPassword(store: Store, username: string, password: string, minLength = 8): Promise<void> {
+export async function setUserPassword(
+  store: Store,
+  username: string,
+  password: string,
+  minLength = 8,
+): Promise<void> {
   const user = await store.users.findUserByUsername(normalizeUsername(username));
   if (!user) throw new UserInputError(`No user named "${username}".`);
   const verdict = checkNewPassword(password, { username: user.username, minLength });

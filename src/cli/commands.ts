@@ -9,7 +9,11 @@ import { seedDemo } from './demo.js';
 import { normalizeUsername } from '../auth/username.js';
 import { BuiltinDirectory } from '../auth/builtinDirectory.js';
 import { RiskService } from '../remediation/riskService.js';
-import { issueTemporaryPassword, requirePasswordReset, type PasswordActionDeps } from '../remediation/passwordActions.js';
+import {
+  issueTemporaryPassword,
+  requirePasswordReset,
+  type PasswordActionDeps,
+} from '../remediation/passwordActions.js';
 
 export interface CommandContext {
   store: Store;
@@ -36,7 +40,8 @@ const passwordOptions = {
 function passwordFrom(values: CommandContext['values']): string {
   if (values['password-stdin']) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   const password = (values.password as string | undefined) ?? process.env.RISKGATE_PASSWORD;
-  if (!password) throw new UserInputError('Give a password with --password-stdin, --password or RISKGATE_PASSWORD.');
+  if (!password)
+    throw new UserInputError('Give a password with --password-stdin, --password or RISKGATE_PASSWORD.');
   return password;
 }
 
@@ -46,7 +51,9 @@ function username(context: CommandContext): string {
   return name;
 }
 
-async function passwordActionTarget(context: CommandContext): Promise<{ deps: PasswordActionDeps; userId: string }> {
+async function passwordActionTarget(
+  context: CommandContext,
+): Promise<{ deps: PasswordActionDeps; userId: string }> {
   const user = await context.store.users.findUserByUsername(normalizeUsername(username(context)));
   if (!user) throw new UserInputError(`No user named "${username(context)}".`);
   const deps: PasswordActionDeps = {
@@ -58,7 +65,13 @@ async function passwordActionTarget(context: CommandContext): Promise<{ deps: Pa
   return { deps, userId: user.id };
 }
 
-const list = (value: unknown) => (typeof value === 'string' && value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (value: unknown) =>
+  typeof value === 'string' && value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 export const COMMANDS: Record<string, Command> = {
   'user:create': {
@@ -82,7 +95,12 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'user:set-password <username> --password-stdin',
     options: passwordOptions,
     async run(context) {
-      await setUserPassword(context.store, username(context), passwordFrom(context.values), context.config.password.minLength);
+      await setUserPassword(
+        context.store,
+        username(context),
+        passwordFrom(context.values),
+        context.config.password.minLength,
+      );
       context.out(`Password changed for ${username(context)}.`);
     },
   },
@@ -99,7 +117,15 @@ export const COMMANDS: Record<string, Command> = {
       context.out(['username', 'risk', 'state', 'mfa', 'groups'].join('\t'));
       for (const user of users) {
         const identity = await context.store.identities.getIdentity(user.id);
-        context.out([user.username, identity.riskLevel, identity.riskState, identity.totpSecret ? 'yes' : 'no', user.groups.join(',')].join('\t'));
+        context.out(
+          [
+            user.username,
+            identity.riskLevel,
+            identity.riskState,
+            identity.totpSecret ? 'yes' : 'no',
+            user.groups.join(','),
+          ].join('\t'),
+        );
       }
       context.out(`${users.length} of ${await context.store.users.countUsers()} users`);
     },

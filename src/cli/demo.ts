@@ -17,9 +17,24 @@ interface DemoUser {
 }
 
 const DEMO_USERS: DemoUser[] = [
-  { username: 'alice', password: 'correct horse battery staple', mfa: true, note: 'ordinary user with an authenticator: sign-ins from a new country ask for MFA' },
-  { username: 'bob', password: 'password123', mfa: true, note: 'uses a breached password: the compromised-account flow (MFA, then a new password)' },
-  { username: 'carol', password: 'purple elephant umbrella', mfa: false, note: 'no authenticator: set RISKGATE_MFA_REGISTRATION_POLICY=on to see registration with a grace period' },
+  {
+    username: 'alice',
+    password: 'correct horse battery staple',
+    mfa: true,
+    note: 'ordinary user with an authenticator: sign-ins from a new country ask for MFA',
+  },
+  {
+    username: 'bob',
+    password: 'password123',
+    mfa: true,
+    note: 'uses a breached password: the compromised-account flow (MFA, then a new password)',
+  },
+  {
+    username: 'carol',
+    password: 'purple elephant umbrella',
+    mfa: false,
+    note: 'no authenticator: set RISKGATE_MFA_REGISTRATION_POLICY=on to see registration with a grace period',
+  },
 ];
 
 export async function seedDemo(context: CommandContext): Promise<void> {
@@ -32,14 +47,22 @@ export async function seedDemo(context: CommandContext): Promise<void> {
       continue;
     }
     // Demo passwords skip the breached-password rule on purpose: bob's is meant to be breached.
-    const user = await createUser(store, { username: demo.username, password: demo.password, email: `${demo.username}@example.test` }, { skipPasswordRules: true, now });
+    const user = await createUser(
+      store,
+      { username: demo.username, password: demo.password, email: `${demo.username}@example.test` },
+      { skipPasswordRules: true, now },
+    );
     out(`\n${demo.username} / "${demo.password}": ${demo.note}`);
     if (demo.mfa) {
       const secret = generateSecret();
       await store.identities.updateIdentity(user.id, { totpSecret: keys.secretBox.seal(secret) }, now);
       out(`  authenticator key: ${secret}`);
-      out(`  otpauth URI: ${generateURI({ issuer: config.mfa.issuer ?? config.appName, label: demo.username, secret })}`);
+      out(
+        `  otpauth URI: ${generateURI({ issuer: config.mfa.issuer ?? config.appName, label: demo.username, secret })}`,
+      );
     }
   }
-  out(`\nTo look like another country locally, start with RISKGATE_TRUST_PROXY=loopback and send an X-Forwarded-For header (e.g. 81.2.69.142 is London).`);
+  out(
+    `\nTo look like another country locally, start with RISKGATE_TRUST_PROXY=loopback and send an X-Forwarded-For header (e.g. 81.2.69.142 is London).`,
+  );
 }

@@ -22,17 +22,30 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(name && name !== 'help' && name !== '--help' ? `Unknown command "${name}".\n\n${usage()}` : usage());
+    console.error(
+      name && name !== 'help' && name !== '--help' ? `Unknown command "${name}".\n\n${usage()}` : usage(),
+    );
     return name && name !== 'help' && name !== '--help' ? 64 : 0;
   }
-  const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: command.options ?? {},
+    allowPositionals: true,
+    strict: true,
+  });
   if (command.standalone) {
     command.standalone((line) => console.log(line));
     return 0;
   }
   const config = parseConfig(configFromEnv().options);
   const store = openSqliteStore({ file: path.join(config.dataDir, 'riskgate.sqlite') });
-  const context: CommandContext = { store, config, values: values as Record<string, string | boolean | undefined>, positionals, out: (line) => console.log(line) };
+  const context: CommandContext = {
+    store,
+    config,
+    values: values as Record<string, string | boolean | undefined>,
+    positionals,
+    out: (line) => console.log(line),
+  };
   try {
     await command.run!(context);
     return 0;
@@ -44,8 +57,13 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const expected = error instanceof UserInputError || error instanceof RemediationRefused || error instanceof ConfigError || error instanceof DuplicateUsernameError;
-    const isArgs = error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const expected =
+      error instanceof UserInputError ||
+      error instanceof RemediationRefused ||
+      error instanceof ConfigError ||
+      error instanceof DuplicateUsernameError;
+    const isArgs =
+      error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(expected || isArgs ? (error as Error).message : error);
     process.exit(expected || isArgs ? 64 : 1);
   },

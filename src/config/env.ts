@@ -17,38 +17,231 @@ export interface EnvVariable {
 }
 
 export const ENV_VARIABLES: EnvVariable[] = [
-  { name: 'PORT', path: 'server.port', kind: 'int', default: '3000', meaning: 'port the reference server listens on' },
-  { name: 'HOST', path: 'server.host', kind: 'string', default: '127.0.0.1', meaning: 'address the reference server binds' },
-  { name: 'NODE_ENV', path: 'server.nodeEnv', kind: 'string', default: 'development', meaning: '"production" requires RISKGATE_ENCRYPTION_KEY and RISKGATE_SESSION_SECRET' },
-  { name: 'RISKGATE_DATA_DIR', path: 'dataDir', kind: 'string', default: './data', meaning: 'folder holding the SQLite database (and development secrets)' },
-  { name: 'RISKGATE_BASE_PATH', path: 'basePath', kind: 'string', default: '/auth', meaning: 'where the sign-in and recovery pages are mounted' },
-  { name: 'RISKGATE_APP_NAME', path: 'appName', kind: 'string', default: 'Riskgate', meaning: 'name shown on the pages and in authenticator apps' },
-  { name: 'RISKGATE_TRUST_PROXY', path: 'trustProxy', kind: 'trustProxy', default: 'false', meaning: 'when to believe X-Forwarded-For: false, true, a hop count, or addresses/CIDRs (comma-separated)' },
-  { name: 'RISKGATE_SESSION_SECRET', path: 'sessionSecret', kind: 'string', default: '(generated into the data folder outside production)', meaning: 'secret signing session cookies, at least 32 characters' },
-  { name: 'RISKGATE_ENCRYPTION_KEY', path: 'encryptionKey', kind: 'string', default: '(generated into the data folder outside production)', meaning: '32-byte key, base64 or hex, encrypting TOTP secrets at rest' },
-  { name: 'RISKGATE_COOKIE_SECURE', path: 'cookieSecure', kind: 'string', default: 'auto', meaning: 'Secure cookie flag: true, false, or auto (on in production)' },
-  { name: 'RISKGATE_SESSION_MAX_AGE_MINUTES', path: 'sessionMaxAgeMinutes', kind: 'int', default: '480', meaning: 'how long a signed-in session lasts' },
-  { name: 'RISKGATE_POLICY_FILE', path: 'server.policyFile', kind: 'string', default: '(none)', meaning: 'JSON file with the three policies (see docs/policies.md); the variables below override it' },
-  { name: 'RISKGATE_SIGNIN_RISK_POLICY', path: 'policies.signInRisk.mode', kind: 'string', default: 'on', meaning: 'sign-in risk policy: on, reportOnly or off' },
-  { name: 'RISKGATE_SIGNIN_RISK_MFA_AT', path: 'policies.signInRisk.mfaAt', kind: 'string', default: 'medium', meaning: 'sign-in risk that requires MFA: low, medium, high or off' },
-  { name: 'RISKGATE_SIGNIN_RISK_BLOCK_AT', path: 'policies.signInRisk.blockAt', kind: 'string', default: 'off', meaning: 'sign-in risk that blocks: low, medium, high or off' },
-  { name: 'RISKGATE_USER_RISK_POLICY', path: 'policies.userRisk.mode', kind: 'string', default: 'on', meaning: 'user risk policy: on, reportOnly or off' },
-  { name: 'RISKGATE_USER_RISK_PASSWORD_CHANGE_AT', path: 'policies.userRisk.passwordChangeAt', kind: 'string', default: 'high', meaning: 'user risk that requires MFA and a password change' },
-  { name: 'RISKGATE_USER_RISK_BLOCK_AT', path: 'policies.userRisk.blockAt', kind: 'string', default: 'off', meaning: 'user risk that blocks' },
-  { name: 'RISKGATE_MFA_REGISTRATION_POLICY', path: 'policies.mfaRegistration.mode', kind: 'string', default: 'off', meaning: 'MFA registration policy: on, reportOnly or off' },
-  { name: 'RISKGATE_MFA_REGISTRATION_GRACE_DAYS', path: 'policies.mfaRegistration.graceDays', kind: 'int', default: '14', meaning: 'days (0-30) a user may skip MFA registration after the first prompt' },
-  { name: 'RISKGATE_THROTTLE_WINDOW_SECONDS', path: 'throttle.windowSeconds', kind: 'int', default: '900', meaning: 'window for sign-in throttling' },
-  { name: 'RISKGATE_THROTTLE_MAX_PER_IP', path: 'throttle.maxPerIp', kind: 'int', default: '100', meaning: 'sign-in attempts allowed per IP address per window' },
-  { name: 'RISKGATE_THROTTLE_MAX_PER_USERNAME', path: 'throttle.maxPerUsername', kind: 'int', default: '30', meaning: 'sign-in attempts allowed per username per window' },
-  { name: 'RISKGATE_LOCKOUT_THRESHOLD', path: 'lockout.threshold', kind: 'int', default: '10', meaning: 'distinct wrong passwords from unfamiliar devices before they are locked out' },
-  { name: 'RISKGATE_LOCKOUT_SECONDS', path: 'lockout.durationSeconds', kind: 'int', default: '900', meaning: 'how long unfamiliar devices stay locked out' },
-  { name: 'RISKGATE_MFA_MAX_ATTEMPTS', path: 'mfa.maxAttemptsPerFlow', kind: 'int', default: '5', meaning: 'wrong codes allowed in one MFA challenge' },
-  { name: 'RISKGATE_MFA_MAX_FAILURES_PER_USER', path: 'mfa.maxFailuresPerUser', kind: 'int', default: '15', meaning: 'wrong codes allowed per user per failure window, across challenges' },
-  { name: 'RISKGATE_FLOW_TTL_MINUTES', path: 'flowTtlMinutes', kind: 'int', default: '15', meaning: 'how long a recovery flow stays valid' },
-  { name: 'RISKGATE_PASSWORD_MIN_LENGTH', path: 'password.minLength', kind: 'int', default: '8', meaning: 'minimum password length (NIST SP 800-63B: at least 8)' },
-  { name: 'RISKGATE_IMPOSSIBLE_TRAVEL_KMH', path: 'detection.impossibleTravel.minSpeedKmh', kind: 'int', default: '900', meaning: 'travel speed above which consecutive sign-ins are impossible travel' },
-  { name: 'RISKGATE_IMPOSSIBLE_TRAVEL_MIN_KM', path: 'detection.impossibleTravel.minDistanceKm', kind: 'int', default: '500', meaning: 'distance below which travel is never flagged' },
-  { name: 'RISKGATE_LOG_LEVEL', path: 'logLevel', kind: 'string', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
+  {
+    name: 'PORT',
+    path: 'server.port',
+    kind: 'int',
+    default: '3000',
+    meaning: 'port the reference server listens on',
+  },
+  {
+    name: 'HOST',
+    path: 'server.host',
+    kind: 'string',
+    default: '127.0.0.1',
+    meaning: 'address the reference server binds',
+  },
+  {
+    name: 'NODE_ENV',
+    path: 'server.nodeEnv',
+    kind: 'string',
+    default: 'development',
+    meaning: '"production" requires RISKGATE_ENCRYPTION_KEY and RISKGATE_SESSION_SECRET',
+  },
+  {
+    name: 'RISKGATE_DATA_DIR',
+    path: 'dataDir',
+    kind: 'string',
+    default: './data',
+    meaning: 'folder holding the SQLite database (and development secrets)',
+  },
+  {
+    name: 'RISKGATE_BASE_PATH',
+    path: 'basePath',
+    kind: 'string',
+    default: '/auth',
+    meaning: 'where the sign-in and recovery pages are mounted',
+  },
+  {
+    name: 'RISKGATE_APP_NAME',
+    path: 'appName',
+    kind: 'string',
+    default: 'Riskgate',
+    meaning: 'name shown on the pages and in authenticator apps',
+  },
+  {
+    name: 'RISKGATE_TRUST_PROXY',
+    path: 'trustProxy',
+    kind: 'trustProxy',
+    default: 'false',
+    meaning:
+      'when to believe X-Forwarded-For: false, true, a hop count, or addresses/CIDRs (comma-separated)',
+  },
+  {
+    name: 'RISKGATE_SESSION_SECRET',
+    path: 'sessionSecret',
+    kind: 'string',
+    default: '(generated into the data folder outside production)',
+    meaning: 'secret signing session cookies, at least 32 characters',
+  },
+  {
+    name: 'RISKGATE_ENCRYPTION_KEY',
+    path: 'encryptionKey',
+    kind: 'string',
+    default: '(generated into the data folder outside production)',
+    meaning: '32-byte key, base64 or hex, encrypting TOTP secrets at rest',
+  },
+  {
+    name: 'RISKGATE_COOKIE_SECURE',
+    path: 'cookieSecure',
+    kind: 'string',
+    default: 'auto',
+    meaning: 'Secure cookie flag: true, false, or auto (on in production)',
+  },
+  {
+    name: 'RISKGATE_SESSION_MAX_AGE_MINUTES',
+    path: 'sessionMaxAgeMinutes',
+    kind: 'int',
+    default: '480',
+    meaning: 'how long a signed-in session lasts',
+  },
+  {
+    name: 'RISKGATE_POLICY_FILE',
+    path: 'server.policyFile',
+    kind: 'string',
+    default: '(none)',
+    meaning: 'JSON file with the three policies (see docs/policies.md); the variables below override it',
+  },
+  {
+    name: 'RISKGATE_SIGNIN_RISK_POLICY',
+    path: 'policies.signInRisk.mode',
+    kind: 'string',
+    default: 'on',
+    meaning: 'sign-in risk policy: on, reportOnly or off',
+  },
+  {
+    name: 'RISKGATE_SIGNIN_RISK_MFA_AT',
+    path: 'policies.signInRisk.mfaAt',
+    kind: 'string',
+    default: 'medium',
+    meaning: 'sign-in risk that requires MFA: low, medium, high or off',
+  },
+  {
+    name: 'RISKGATE_SIGNIN_RISK_BLOCK_AT',
+    path: 'policies.signInRisk.blockAt',
+    kind: 'string',
+    default: 'off',
+    meaning: 'sign-in risk that blocks: low, medium, high or off',
+  },
+  {
+    name: 'RISKGATE_USER_RISK_POLICY',
+    path: 'policies.userRisk.mode',
+    kind: 'string',
+    default: 'on',
+    meaning: 'user risk policy: on, reportOnly or off',
+  },
+  {
+    name: 'RISKGATE_USER_RISK_PASSWORD_CHANGE_AT',
+    path: 'policies.userRisk.passwordChangeAt',
+    kind: 'string',
+    default: 'high',
+    meaning: 'user risk that requires MFA and a password change',
+  },
+  {
+    name: 'RISKGATE_USER_RISK_BLOCK_AT',
+    path: 'policies.userRisk.blockAt',
+    kind: 'string',
+    default: 'off',
+    meaning: 'user risk that blocks',
+  },
+  {
+    name: 'RISKGATE_MFA_REGISTRATION_POLICY',
+    path: 'policies.mfaRegistration.mode',
+    kind: 'string',
+    default: 'off',
+    meaning: 'MFA registration policy: on, reportOnly or off',
+  },
+  {
+    name: 'RISKGATE_MFA_REGISTRATION_GRACE_DAYS',
+    path: 'policies.mfaRegistration.graceDays',
+    kind: 'int',
+    default: '14',
+    meaning: 'days (0-30) a user may skip MFA registration after the first prompt',
+  },
+  {
+    name: 'RISKGATE_THROTTLE_WINDOW_SECONDS',
+    path: 'throttle.windowSeconds',
+    kind: 'int',
+    default: '900',
+    meaning: 'window for sign-in throttling',
+  },
+  {
+    name: 'RISKGATE_THROTTLE_MAX_PER_IP',
+    path: 'throttle.maxPerIp',
+    kind: 'int',
+    default: '100',
+    meaning: 'sign-in attempts allowed per IP address per window',
+  },
+  {
+    name: 'RISKGATE_THROTTLE_MAX_PER_USERNAME',
+    path: 'throttle.maxPerUsername',
+    kind: 'int',
+    default: '30',
+    meaning: 'sign-in attempts allowed per username per window',
+  },
+  {
+    name: 'RISKGATE_LOCKOUT_THRESHOLD',
+    path: 'lockout.threshold',
+    kind: 'int',
+    default: '10',
+    meaning: 'distinct wrong passwords from unfamiliar devices before they are locked out',
+  },
+  {
+    name: 'RISKGATE_LOCKOUT_SECONDS',
+    path: 'lockout.durationSeconds',
+    kind: 'int',
+    default: '900',
+    meaning: 'how long unfamiliar devices stay locked out',
+  },
+  {
+    name: 'RISKGATE_MFA_MAX_ATTEMPTS',
+    path: 'mfa.maxAttemptsPerFlow',
+    kind: 'int',
+    default: '5',
+    meaning: 'wrong codes allowed in one MFA challenge',
+  },
+  {
+    name: 'RISKGATE_MFA_MAX_FAILURES_PER_USER',
+    path: 'mfa.maxFailuresPerUser',
+    kind: 'int',
+    default: '15',
+    meaning: 'wrong codes allowed per user per failure window, across challenges',
+  },
+  {
+    name: 'RISKGATE_FLOW_TTL_MINUTES',
+    path: 'flowTtlMinutes',
+    kind: 'int',
+    default: '15',
+    meaning: 'how long a recovery flow stays valid',
+  },
+  {
+    name: 'RISKGATE_PASSWORD_MIN_LENGTH',
+    path: 'password.minLength',
+    kind: 'int',
+    default: '8',
+    meaning: 'minimum password length (NIST SP 800-63B: at least 8)',
+  },
+  {
+    name: 'RISKGATE_IMPOSSIBLE_TRAVEL_KMH',
+    path: 'detection.impossibleTravel.minSpeedKmh',
+    kind: 'int',
+    default: '900',
+    meaning: 'travel speed above which consecutive sign-ins are impossible travel',
+  },
+  {
+    name: 'RISKGATE_IMPOSSIBLE_TRAVEL_MIN_KM',
+    path: 'detection.impossibleTravel.minDistanceKm',
+    kind: 'int',
+    default: '500',
+    meaning: 'distance below which travel is never flagged',
+  },
+  {
+    name: 'RISKGATE_LOG_LEVEL',
+    path: 'logLevel',
+    kind: 'string',
+    default: 'info',
+    meaning: 'fatal, error, warn, info, debug, trace or silent',
+  },
 ];
 
 export interface ServerSettings {
@@ -88,8 +281,11 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];
-    const bothObjects = value && typeof value === 'object' && !Array.isArray(value) && prev && typeof prev === 'object';
-    out[key] = bothObjects ? mergeDeep(prev as Record<string, unknown>, value as Record<string, unknown>) : value;
+    const bothObjects =
+      value && typeof value === 'object' && !Array.isArray(value) && prev && typeof prev === 'object';
+    out[key] = bothObjects
+      ? mergeDeep(prev as Record<string, unknown>, value as Record<string, unknown>)
+      : value;
   }
   return out;
 }
@@ -108,7 +304,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): {
     if (raw === undefined || raw === '') continue;
     if (variable.path === 'server.port') {
       const port = Number(raw);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`  PORT: must be a port number, got "${raw}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        problems.push(`  PORT: must be a port number, got "${raw}"`);
       else server.port = port;
     } else if (variable.path === 'server.host') server.host = raw;
     else if (variable.path === 'server.policyFile') server.policyFile = raw;
@@ -127,7 +324,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): {
       const fromFile = JSON.parse(readFileSync(server.policyFile, 'utf8')) as Record<string, unknown>;
       merged = mergeDeep({ policies: fromFile }, options);
     } catch (error) {
-      problems.push(`  RISKGATE_POLICY_FILE: cannot read "${server.policyFile}": ${(error as Error).message}`);
+      problems.push(
+        `  RISKGATE_POLICY_FILE: cannot read "${server.policyFile}": ${(error as Error).message}`,
+      );
     }
   }
   const result = optionsSchema.safeParse(merged);
@@ -135,7 +334,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): {
     const byPath = new Map(ENV_VARIABLES.map((v) => [v.path, v.name]));
     // Name the variable that set the value; a policy value that came from the file names the file.
     const rename = (path: string) =>
-      fromEnv.has(path) ? byPath.get(path)! : path.startsWith('policies.') && server.policyFile ? `RISKGATE_POLICY_FILE (${path.slice('policies.'.length)})` : (byPath.get(path) ?? path);
+      fromEnv.has(path)
+        ? byPath.get(path)!
+        : path.startsWith('policies.') && server.policyFile
+          ? `RISKGATE_POLICY_FILE (${path.slice('policies.'.length)})`
+          : (byPath.get(path) ?? path);
     problems.push(describeIssues(result.error, rename));
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

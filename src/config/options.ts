@@ -5,7 +5,12 @@
 import { z } from 'zod';
 import { policiesSchema } from '../policy/schema.js';
 
-const trustProxy = z.union([z.boolean(), z.number().int().min(0), z.string().min(1), z.array(z.string().min(1))]);
+const trustProxy = z.union([
+  z.boolean(),
+  z.number().int().min(0),
+  z.string().min(1),
+  z.array(z.string().min(1)),
+]);
 const level = z.enum(['low', 'medium', 'high']);
 
 export const optionsSchema = z
@@ -24,7 +29,12 @@ export const optionsSchema = z
     /** 32-byte key (base64 or hex) encrypting TOTP secrets at rest; required in production. */
     encryptionKey: z.string().optional(),
     cookieSecure: z.union([z.boolean(), z.literal('auto')]).default('auto'),
-    sessionMaxAgeMinutes: z.number().int().min(5).max(60 * 24 * 30).default(8 * 60),
+    sessionMaxAgeMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(60 * 24 * 30)
+      .default(8 * 60),
     defaultReturnTo: z.string().startsWith('/').default('/'),
     policies: policiesSchema.default(() => policiesSchema.parse({})),
     throttle: z
@@ -51,7 +61,12 @@ export const optionsSchema = z
       })
       .strict()
       .default({ maxAttemptsPerFlow: 5, maxFailuresPerUser: 15, failureWindowSeconds: 3600 }),
-    flowTtlMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    flowTtlMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
     password: z
       .object({ minLength: z.number().int().min(8).max(64).default(8) })
       .strict()
@@ -65,12 +80,18 @@ export const optionsSchema = z
           })
           .strict()
           .default({ minSpeedKmh: 900, minDistanceKm: 500 }),
-        newCountry: z.object({ level: level.default('low') }).strict().default({ level: 'low' }),
+        newCountry: z
+          .object({ level: level.default('low') })
+          .strict()
+          .default({ level: 'low' }),
       })
       .strict()
       .default({ impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 }, newCountry: { level: 'low' } }),
     geo: z
-      .union([z.literal(false), z.object({ ipv4File: z.string().optional(), ipv6File: z.string().optional() }).strict()])
+      .union([
+        z.literal(false),
+        z.object({ ipv4File: z.string().optional(), ipv6File: z.string().optional() }).strict(),
+      ])
       .default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

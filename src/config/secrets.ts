@@ -45,7 +45,9 @@ export function resolveSecrets(config: RiskgateConfig): Secrets {
   const keyText = config.encryptionKey ?? dev!.encryptionKey;
   const masterKey = parseMasterKey(keyText);
   if (!masterKey) {
-    throw new ConfigError('Invalid configuration:\n  RISKGATE_ENCRYPTION_KEY: must be 32 bytes, base64 or hex (try: openssl rand -base64 32)');
+    throw new ConfigError(
+      'Invalid configuration:\n  RISKGATE_ENCRYPTION_KEY: must be 32 bytes, base64 or hex (try: openssl rand -base64 32)',
+    );
   }
   const secret = config.sessionSecret ?? dev!.sessionSecret;
   return { sessionSecrets: Array.isArray(secret) ? secret : [secret], masterKey };

@@ -29,6 +29,8 @@ export class Keys {
 /** Accepts 32 bytes as base64/base64url (43-44 chars) or hex (64 chars). */
 export function parseMasterKey(text: string): Buffer | null {
   const trimmed = text.trim();
-  const decoded = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const decoded = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   return decoded.length === 32 ? decoded : null;
 }

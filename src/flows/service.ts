@@ -27,7 +27,8 @@ export interface FlowStart {
   reasons: string[];
 }
 
-export type FlowOutcome = { kind: 'signedIn'; user: DirectoryUser; returnTo: string } | { kind: 'flow'; flow: FlowRecord };
+export type FlowOutcome =
+  { kind: 'signedIn'; user: DirectoryUser; returnTo: string } | { kind: 'flow'; flow: FlowRecord };
 
 export interface FlowServiceDeps {
   store: Store;
@@ -40,7 +41,10 @@ export class FlowService {
   constructor(private readonly deps: FlowServiceDeps) {}
 
   /** Maps a Decision to the flow that satisfies it (exhaustive). */
-  private flowFor(decision: Exclude<Decision, { kind: 'allow' }>, start: FlowStart): { kind: FlowKind; extra: Partial<FlowData> } {
+  private flowFor(
+    decision: Exclude<Decision, { kind: 'allow' }>,
+    start: FlowStart,
+  ): { kind: FlowKind; extra: Partial<FlowData> } {
     switch (decision.kind) {
       case 'requireMfa':
         return { kind: 'riskySignIn', extra: { reasons: start.reasons } };
@@ -69,9 +73,15 @@ export class FlowService {
     const { kind, extra } = this.flowFor(decision, start);
     if (kind === 'mfaRegistration') {
       const identity = await store.identities.getIdentity(start.user.id);
-      if (identity.mfaPromptedAt === null) await store.identities.updateIdentity(start.user.id, { mfaPromptedAt: now }, now);
+      if (identity.mfaPromptedAt === null)
+        await store.identities.updateIdentity(start.user.id, { mfaPromptedAt: now }, now);
     }
-    const data: FlowData = { returnTo: start.returnTo, signInRisk: start.signInRisk, satisfied: start.satisfied, ...extra };
+    const data: FlowData = {
+      returnTo: start.returnTo,
+      signInRisk: start.signInRisk,
+      satisfied: start.satisfied,
+      ...extra,
+    };
     const flow: FlowRecord = {
       id: randomUUID(),
       kind,
@@ -96,7 +106,8 @@ export class FlowService {
     if (!flow) return 'expired';
     if (flow.expiresAt <= this.deps.now()) {
       await this.deps.store.flows.deleteFlow(flow.id);
-      if (flow.kind !== 'blocked') await this.deps.store.signIns.updateSignInOutcome(flow.signInId, 'abandoned', this.deps.now());
+      if (flow.kind !== 'blocked')
+        await this.deps.store.signIns.updateSignInOutcome(flow.signInId, 'abandoned', this.deps.now());
       return 'expired';
     }
     return flow;
@@ -106,7 +117,11 @@ export class FlowService {
    * Applies an event. Returns the new step, DONE, or null when the flow moved on meanwhile (a stale or
    * parallel post): the caller then just shows the current step.
    */
-  async advance(flow: FlowRecord, event: FlowEvent, patch: Partial<FlowData> = {}): Promise<StepName | typeof DONE | null> {
+  async advance(
+    flow: FlowRecord,
+    event: FlowEvent,
+    patch: Partial<FlowData> = {},
+  ): Promise<StepName | typeof DONE | null> {
     const target = nextState(FLOW_MACHINES[flow.kind], flow.state, event);
     const data = { ...flow.data, ...patch };
     const moved = await this.deps.store.flows.transitionFlow(flow.id, flow.version, {

@@ -37,7 +37,10 @@ export class RecoveryCodes {
   /** Creates a fresh set (replacing any old one) and returns the plain codes to show once. */
   async issue(userId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
-    await this.identities.replaceRecoveryCodes(userId, codes.map((code) => this.hash(userId, code)));
+    await this.identities.replaceRecoveryCodes(
+      userId,
+      codes.map((code) => this.hash(userId, code)),
+    );
     return codes;
   }
 

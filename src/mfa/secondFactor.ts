@@ -12,7 +12,8 @@ export class SecondFactor {
 
   async verify(userId: string, code: string, now: number): Promise<SecondFactorMethod | null> {
     const trimmed = code.replace(/\s/g, '');
-    if (/^\d{6}$/.test(trimmed)) return (await this.totp.verifyAndConsume(userId, trimmed, now)) ? 'totp' : null;
+    if (/^\d{6}$/.test(trimmed))
+      return (await this.totp.verifyAndConsume(userId, trimmed, now)) ? 'totp' : null;
     return (await this.recoveryCodes.consume(userId, trimmed)) ? 'recoveryCode' : null;
   }
 }

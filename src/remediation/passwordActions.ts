@@ -26,7 +26,11 @@ export interface PasswordActionDeps {
   revokeSessions: (userId: string) => Promise<number>;
 }
 
-export async function issueTemporaryPassword(deps: PasswordActionDeps, userId: string, now: number): Promise<string> {
+export async function issueTemporaryPassword(
+  deps: PasswordActionDeps,
+  userId: string,
+  now: number,
+): Promise<string> {
   const user = await deps.directory.findById(userId);
   if (!user) throw new RemediationRefused('No such user.');
   const password = Array.from({ length: 16 }, () => TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)]).join('');
@@ -37,10 +41,16 @@ export async function issueTemporaryPassword(deps: PasswordActionDeps, userId: s
   return password;
 }
 
-export async function requirePasswordReset(deps: PasswordActionDeps, userId: string, now: number): Promise<void> {
+export async function requirePasswordReset(
+  deps: PasswordActionDeps,
+  userId: string,
+  now: number,
+): Promise<void> {
   const identity = await deps.store.identities.getIdentity(userId);
   if (!hasMfa(identity)) {
-    throw new RemediationRefused('This user has no authenticator registered, so they cannot reset their own password. Generate a temporary password instead.');
+    throw new RemediationRefused(
+      'This user has no authenticator registered, so they cannot reset their own password. Generate a temporary password instead.',
+    );
   }
   await deps.store.identities.updateIdentity(userId, { passwordResetRequired: true }, now);
   await deps.revokeSessions(userId);

@@ -23,7 +23,12 @@ export class RiskService {
     return level;
   }
 
-  async addDetections(userId: string, signInId: string | null, drafts: DetectionDraft[], now: number): Promise<RiskLevel> {
+  async addDetections(
+    userId: string,
+    signInId: string | null,
+    drafts: DetectionDraft[],
+    now: number,
+  ): Promise<RiskLevel> {
     if (drafts.length > 0) await this.store.detections.addDetections(userId, signInId, drafts, now);
     return this.recomputeUserRisk(userId, now);
   }
@@ -31,7 +36,8 @@ export class RiskService {
   /** MFA passed on a risky sign-in: its detections are remediated (they cannot be reactivated). */
   async remediateSignIn(userId: string, signInId: string, now: number): Promise<void> {
     const signIn = await this.store.signIns.getSignIn(signInId);
-    if (signIn && signIn.riskLevel !== 'none') await this.store.signIns.updateSignInRiskState(signInId, 'remediated', now);
+    if (signIn && signIn.riskLevel !== 'none')
+      await this.store.signIns.updateSignInRiskState(signInId, 'remediated', now);
     await this.store.detections.closeDetections({ userId, signInId }, 'remediated', now);
     await this.recomputeUserRisk(userId, now);
   }

@@ -25,7 +25,11 @@ export async function userRiskForSignIn(store: Store, userId: string, signInId: 
   return userRisk(active.filter((d) => !(d.signInId === signInId && d.scope === 'signIn')));
 }
 
-export async function decide(store: Store, policies: Policies, input: DecisionInput): Promise<Evaluation & { userRisk: RiskLevel }> {
+export async function decide(
+  store: Store,
+  policies: Policies,
+  input: DecisionInput,
+): Promise<Evaluation & { userRisk: RiskLevel }> {
   const { user } = input;
   const identity = await store.identities.getIdentity(user.id);
   const risk = await userRiskForSignIn(store, user.id, input.signInId);

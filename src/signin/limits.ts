@@ -30,7 +30,12 @@ export class SignInLimits {
     return (await this.counters.increment(`throttle:user:${username}`, windowMs, now)) > maxPerUsername;
   }
 
-  bucketFor(username: string, familiar: FamiliarFeature[], deviceId: string | null, network: string): LockoutBucket {
+  bucketFor(
+    username: string,
+    familiar: FamiliarFeature[],
+    deviceId: string | null,
+    network: string,
+  ): LockoutBucket {
     const knows = (feature: string, value: string | null) =>
       value !== null && familiar.some((f) => f.feature === feature && f.value === value);
     if (knows('device', deviceId)) return { key: `lockout:${username}:device:${deviceId}`, familiar: true };

@@ -122,7 +122,16 @@ export class SignInPipeline {
       reportOnly,
       outcome: decision.kind === 'allow' ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
     });
-    return { kind: 'evaluated', user, signInId, signInRisk: assessment.signInRisk, decision, context, lockoutKey: bucket.key, drafts: assessment.drafts };
+    return {
+      kind: 'evaluated',
+      user,
+      signInId,
+      signInRisk: assessment.signInRisk,
+      decision,
+      context,
+      lockoutKey: bucket.key,
+      drafts: assessment.drafts,
+    };
   }
 }
 

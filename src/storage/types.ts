@@ -64,7 +64,12 @@ export interface SignInStore {
 }
 
 export interface DetectionStore {
-  addDetections(userId: string, signInId: string | null, drafts: DetectionDraft[], now: number): Promise<Detection[]>;
+  addDetections(
+    userId: string,
+    signInId: string | null,
+    drafts: DetectionDraft[],
+    now: number,
+  ): Promise<Detection[]>;
   activeDetections(userId: string): Promise<Detection[]>;
   detectionsForSignIn(signInId: string): Promise<Detection[]>;
   detectionsForUser(userId: string): Promise<Detection[]>;
@@ -104,7 +109,11 @@ export interface FlowStore {
   createFlow(flow: FlowRecord): Promise<void>;
   getFlow(id: string): Promise<FlowRecord | null>;
   /** Compare-and-set on version: applies the change and bumps the version; false when stale. */
-  transitionFlow(id: string, expectedVersion: number, change: { state: string; data: Record<string, unknown> }): Promise<boolean>;
+  transitionFlow(
+    id: string,
+    expectedVersion: number,
+    change: { state: string; data: Record<string, unknown> },
+  ): Promise<boolean>;
   /** Guarded increment: adds one attempt if below `max`; returns the new count or null when capped. */
   addFlowAttempt(id: string, max: number): Promise<number | null>;
   deleteFlow(id: string): Promise<void>;

@@ -28,6 +28,12 @@ export function ensureDeviceId(req: Request, res: Response, secure: boolean): st
   const existing = deviceIdOf(req);
   if (existing) return existing;
   const id = randomBytes(16).toString('base64url');
-  res.cookie(DEVICE_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure, maxAge: FOUR_HUNDRED_DAYS_MS, path: '/' });
+  res.cookie(DEVICE_COOKIE, id, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: FOUR_HUNDRED_DAYS_MS,
+    path: '/',
+  });
   return id;
 }

@@ -9,7 +9,18 @@ import type { Render } from './render.js';
 
 export function notFound(render: Render): RequestHandler {
   return (req, res) => {
-    void render(req, res, 'error', { title: 'Not found', status: 404, heading: 'Page not found', message: 'There is nothing at this address.' }, 404);
+    void render(
+      req,
+      res,
+      'error',
+      {
+        title: 'Not found',
+        status: 404,
+        heading: 'Page not found',
+        message: 'There is nothing at this address.',
+      },
+      404,
+    );
   };
 }
 
@@ -18,21 +29,33 @@ export function errorHandler(render: Render, logger: Logger, basePath: string): 
     if (res.headersSent) return next(error);
     const code = (error as { code?: string }).code;
     if (code === 'EBADCSRFTOKEN') {
-      return void render(req, res, 'error', {
-        title: 'Please try again',
-        status: 403,
-        heading: 'This form has expired',
-        message: `For your security, forms expire. Go back to the sign-in page (${basePath}/sign-in) and try again.`,
-      }, 403).catch(next);
+      return void render(
+        req,
+        res,
+        'error',
+        {
+          title: 'Please try again',
+          status: 403,
+          heading: 'This form has expired',
+          message: `For your security, forms expire. Go back to the sign-in page (${basePath}/sign-in) and try again.`,
+        },
+        403,
+      ).catch(next);
     }
     const referenceId = randomUUID();
     logger.error({ err: error, referenceId, path: req.path }, 'unexpected error');
-    render(req, res, 'error', {
-      title: 'Something went wrong',
-      status: 500,
-      heading: 'Something went wrong',
-      message: 'We could not complete your request. Please try again in a moment.',
-      referenceId,
-    }, 500).catch(() => res.status(500).type('text').send(`Something went wrong. Reference: ${referenceId}`));
+    render(
+      req,
+      res,
+      'error',
+      {
+        title: 'Something went wrong',
+        status: 500,
+        heading: 'Something went wrong',
+        message: 'We could not complete your request. Please try again in a moment.',
+        referenceId,
+      },
+      500,
+    ).catch(() => res.status(500).type('text').send(`Something went wrong. Reference: ${referenceId}`));
   };
 }

@@ -31,7 +31,10 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
   const stepUrl = (state: string) => `${basePath}/flow/${state}`;
 
   /** The session's live flow and its user, or an answer already sent (sign-in, or expired page). */
-  async function current(req: Request, res: Response): Promise<{ flow: FlowRecord; user: DirectoryUser } | null> {
+  async function current(
+    req: Request,
+    res: Response,
+  ): Promise<{ flow: FlowRecord; user: DirectoryUser } | null> {
     const loaded = await deps.flows.load(req.session.riskgate?.flowId);
     const user = loaded && loaded !== 'expired' ? await deps.directory.findById(loaded.userId) : null;
     if (loaded && loaded !== 'expired' && user) return { flow: loaded, user };
@@ -48,7 +51,14 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     return { flow, user, data: flowData(flow), now: deps.now(), services: deps.services };
   }
 
-  async function show(req: Request, res: Response, step: Step<unknown>, ctx: StepContext, status = 200, error?: string) {
+  async function show(
+    req: Request,
+    res: Response,
+    step: Step<unknown>,
+    ctx: StepContext,
+    status = 200,
+    error?: string,
+  ) {
     const view = typeof step.view === 'function' ? step.view(ctx) : step.view;
     const locals = await step.locals(ctx);
     const code = typeof locals.status === 'number' ? locals.status : status;
@@ -76,7 +86,13 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     if (req.formError) return show(req, res, step, ctx, 400, req.formError);
     // A post for another step, or rendered at an older version, is stale: show where the flow is now.
     const postedVersion = Number((req.body as Record<string, unknown>).v);
-    if (req.params.step !== flow.state || postedVersion !== flow.version || isTerminal(FLOW_MACHINES[flow.kind], flow.state) || !step.input || !step.submit) {
+    if (
+      req.params.step !== flow.state ||
+      postedVersion !== flow.version ||
+      isTerminal(FLOW_MACHINES[flow.kind], flow.state) ||
+      !step.input ||
+      !step.submit
+    ) {
       return res.redirect(303, stepUrl(flow.state));
     }
     const form = parseForm(step.input, req);

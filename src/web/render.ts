@@ -24,13 +24,17 @@ export type Render = (
 
 export function createRenderer(settings: RenderSettings): Render {
   return async (req, res, view, locals, status = 200) => {
-    const html = await ejs.renderFile(path.join(settings.viewsDir, `${view}.ejs`), {
-      basePath: settings.basePath,
-      staticPath: `${settings.basePath}/static`,
-      appName: settings.appName,
-      csrfToken: settings.csrfToken(req),
-      ...locals,
-    }, { cache: settings.cache, async: false });
+    const html = await ejs.renderFile(
+      path.join(settings.viewsDir, `${view}.ejs`),
+      {
+        basePath: settings.basePath,
+        staticPath: `${settings.basePath}/static`,
+        appName: settings.appName,
+        csrfToken: settings.csrfToken(req),
+        ...locals,
+      },
+      { cache: settings.cache, async: false },
+    );
     res.status(status).type('html').send(html);
   };
 }

@@ -4,7 +4,9 @@ import type { RequestHandler } from 'express';
 export function createRequireAuth(basePath: string): RequestHandler {
   return (req, res, next) => {
     if (!req.session) {
-      return next(new Error('Riskgate: requireAuth needs the session middleware (app.use(riskgate.session)) before it'));
+      return next(
+        new Error('Riskgate: requireAuth needs the session middleware (app.use(riskgate.session)) before it'),
+      );
     }
     if (req.session.riskgate?.userId) return next();
     const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : '';

@@ -13,7 +13,7 @@ export interface RouterDeps {
   logger: Logger;
   render: Render;
   csrf: ReturnType<typeof createCsrf>;
-  signIn: Omit<SignInRouteDeps, 'render' | 'basePath'>;
+  signIn: Omit<SignInRouteDeps, 'render' | 'basePath' | 'logger'>;
   flow: Omit<FlowRouteDeps, 'render' | 'basePath'>;
 }
 
@@ -23,11 +23,14 @@ export function createRouter(deps: RouterDeps): Router {
   inner.use('/static', express.static(deps.staticDir, { maxAge: '1h', index: false, fallthrough: false }));
   inner.use(securityHeaders(), noStore);
   inner.use((req, _res, next) => {
-    if (!req.session) return next(new Error('Riskgate: mount the session middleware (app.use(riskgate.session)) before the router'));
+    if (!req.session)
+      return next(
+        new Error('Riskgate: mount the session middleware (app.use(riskgate.session)) before the router'),
+      );
     next();
   });
   inner.use(formBody(), deps.csrf.csrfSynchronisedProtection);
-  inner.use(signInRoutes({ ...deps.signIn, basePath, render }));
+  inner.use(signInRoutes({ ...deps.signIn, basePath, render, logger: deps.logger }));
   inner.use(flowRoutes({ ...deps.flow, basePath, render }));
   inner.use(notFound(render));
   inner.use(errorHandler(render, deps.logger, basePath));

@@ -51,7 +51,9 @@ export function formBody(): RequestHandler {
       const status = (error as { status?: number }).status;
       req.body = {};
       req.formError =
-        status === 413 ? 'The form was too large. Please try again.' : 'The form could not be read. Please try again.';
+        status === 413
+          ? 'The form was too large. Please try again.'
+          : 'The form could not be read. Please try again.';
       // Drain what is left of the request so the connection stays usable.
       req.resume();
       next();

@@ -41,7 +41,9 @@ export function createSessionMiddleware(options: {
 
 /** Promise wrappers: a new session id on every privilege change defeats session fixation. */
 export function regenerate(req: Express.Request & { session: session.Session }): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((error) => (error ? reject(error) : resolve())),
+  );
 }
 
 export function saveSession(req: Express.Request & { session: session.Session }): Promise<void> {
@@ -49,5 +51,7 @@ export function saveSession(req: Express.Request & { session: session.Session })
 }
 
 export function destroySession(req: Express.Request & { session: session.Session }): Promise<void> {
-  return new Promise((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.destroy((error) => (error ? reject(error) : resolve())),
+  );
 }

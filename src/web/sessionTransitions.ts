@@ -13,7 +13,12 @@ export async function beginFlowSession(req: Request, flow: FlowRecord): Promise<
   await saveSession(req);
 }
 
-export async function establishSession(req: Request, user: DirectoryUser, signInId: string, now: number): Promise<void> {
+export async function establishSession(
+  req: Request,
+  user: DirectoryUser,
+  signInId: string,
+  now: number,
+): Promise<void> {
   await regenerate(req);
   req.session.riskgate = { userId: user.id, username: user.username, authAt: now, signInId };
   await saveSession(req);

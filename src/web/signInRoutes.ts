@@ -1,5 +1,6 @@
 /** GET/POST sign-in and POST sign-out. Thin: parse -> pipeline -> flow service -> redirect or render. */
 import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SignInPipeline } from '../signin/pipeline.js';
 import type { FlowService } from '../flows/service.js';
@@ -13,16 +14,21 @@ import { ensureDeviceId } from './deviceCookie.js';
 import { beginFlowSession, establishSession } from './sessionTransitions.js';
 import { destroySession } from './session.js';
 
+/** Control characters and U+FFFD (a decoding failure) are never part of a name. */
+// eslint-disable-next-line no-control-regex -- refusing them is the point
+const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f\ufffd]/;
+
 const signInForm = z.object({
   username: z
     .string({ message: 'Enter your username.' })
     .trim()
     .min(1, 'Enter your username.')
     .max(254, 'That username is too long.')
-    // Control characters and U+FFFD (a decoding failure) are never part of a name.
-    // eslint-disable-next-line no-control-regex -- refusing them is the point
-    .refine((value) => !/[\u0000-\u001f\u007f\ufffd]/.test(value), 'That username contains characters that cannot be used.'),
-  password: z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024, 'That password is too long.'),
+    .refine((value) => !FORBIDDEN_IN_NAMES.test(value), 'That username contains characters that cannot be used.'),
+  password: z
+    .string({ message: 'Enter your password.' })
+    .min(1, 'Enter your password.')
+    .max(1024, 'That password is too long.'),
   returnTo: z.string().max(2048).optional(),
 });
 
@@ -31,6 +37,7 @@ const TOO_MANY = 'Too many sign-in attempts. Wait a few minutes, then try again.
 
 export interface SignInRouteDeps {
   basePath: string;
+  logger: Logger;
   defaultReturnTo: string;
   cookieSecure: boolean;
   trust: TrustFunction;
@@ -70,6 +77,19 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
       userAgent: String(req.headers['user-agent'] ?? ''),
       deviceId: ensureDeviceId(req, res, deps.cookieSecure),
     });
+    // Ids, outcomes and levels only: never a password or the raw form.
+    deps.logger.info(
+      result.kind === 'rejected'
+        ? { event: 'signIn', signInId: result.signInId, rejected: result.reason }
+        : {
+            event: 'signIn',
+            signInId: result.signInId,
+            userId: result.user.id,
+            risk: result.signInRisk,
+            decision: result.decision.kind,
+          },
+      'sign-in evaluated',
+    );
     if (result.kind === 'rejected') {
       const tooMany = result.reason !== 'invalidCredentials';
       return showForm(req, res, tooMany ? 429 : 401, {

@@ -14,7 +14,8 @@ export const ARTIFACTS = path.resolve('test-artifacts', 'browser');
 
 export function browserAvailable(context: Mocha.Context): boolean {
   if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true') throw new Error(`chromium not found at ${CHROMIUM}: CI must install it (.ci/run does)`);
+  if (process.env.CI === 'true')
+    throw new Error(`chromium not found at ${CHROMIUM}: CI must install it (.ci/run does)`);
   console.warn(`\n  !!! SKIPPING browser tests: no chromium at ${CHROMIUM} (run: npm run test:setup)\n`);
   context.skip();
   return false;
@@ -23,7 +24,15 @@ export function browserAvailable(context: Mocha.Context): boolean {
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

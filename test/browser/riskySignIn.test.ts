@@ -24,7 +24,10 @@ describe('browser: risky sign-in from another country', function () {
   });
 
   async function page(ip: string) {
-    const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': ip }, viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({
+      extraHTTPHeaders: { 'X-Forwarded-For': ip },
+      viewport: { width: 390, height: 844 },
+    });
     return context.newPage();
   }
 
@@ -58,4 +61,3 @@ describe('browser: risky sign-in from another country', function () {
     await away.screenshot({ path: screenshotPath('05-signed-in-after-mfa'), fullPage: true });
   });
 });
-

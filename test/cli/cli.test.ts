@@ -25,7 +25,10 @@ describe('command line', function () {
   }
 
   it('creates a user with a password from stdin and lists it', () => {
-    const created = cli(['user:create', 'Alice', '--groups', 'staff,ops', '--password-stdin'], 'moonlit harbor sparrow\n');
+    const created = cli(
+      ['user:create', 'Alice', '--groups', 'staff,ops', '--password-stdin'],
+      'moonlit harbor sparrow\n',
+    );
     expect(created.code, created.err).to.equal(0);
     expect(created.out).to.contain('Created user alice');
     const listed = cli(['user:list']);
@@ -44,9 +47,15 @@ describe('command line', function () {
 
   it('sets a password, issues a temporary password, and refuses a reset for a user without MFA', () => {
     cli(['user:create', 'erin', '--password-stdin'], 'moonlit harbor sparrow\n');
-    expect(cli(['user:set-password', 'erin', '--password-stdin'], 'brand new phrase here\n').code).to.equal(0);
-    expect(cli(['user:set-password', 'nobody', '--password-stdin'], 'brand new phrase here\n').code).to.equal(64);
-    expect(cli(['user:temp-password', 'erin']).out).to.match(/Temporary password for erin \(shown once\): \S{16}/);
+    expect(cli(['user:set-password', 'erin', '--password-stdin'], 'brand new phrase here\n').code).to.equal(
+      0,
+    );
+    expect(cli(['user:set-password', 'nobody', '--password-stdin'], 'brand new phrase here\n').code).to.equal(
+      64,
+    );
+    expect(cli(['user:temp-password', 'erin']).out).to.match(
+      /Temporary password for erin \(shown once\): \S{16}/,
+    );
     const reset = cli(['user:require-reset', 'erin']);
     expect(reset.code).to.equal(64);
     expect(reset.err).to.contain('no authenticator');

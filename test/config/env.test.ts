@@ -67,8 +67,16 @@ describe('configuration', () => {
 
   it('a policy file sets policies and the variables override it', () => {
     const file = path.join(dir, 'policies.json');
-    writeFileSync(file, JSON.stringify({ signInRisk: { mfaAt: 'high', scope: { excludeGroups: ['break-glass'] } }, userRisk: { blockAt: 'high' } }));
-    const config = parseConfig(configFromEnv({ RISKGATE_POLICY_FILE: file, RISKGATE_SIGNIN_RISK_MFA_AT: 'low' }).options);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        signInRisk: { mfaAt: 'high', scope: { excludeGroups: ['break-glass'] } },
+        userRisk: { blockAt: 'high' },
+      }),
+    );
+    const config = parseConfig(
+      configFromEnv({ RISKGATE_POLICY_FILE: file, RISKGATE_SIGNIN_RISK_MFA_AT: 'low' }).options,
+    );
     expect(config.policies.signInRisk.mfaAt).to.equal('low');
     expect(config.policies.signInRisk.scope.excludeGroups).to.deep.equal(['break-glass']);
     expect(config.policies.userRisk.blockAt).to.equal('high');
@@ -77,17 +85,29 @@ describe('configuration', () => {
   it('a broken policy file is named in the error', () => {
     const file = path.join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify({ signInRisk: { mfaAt: 'sometimes' } }));
-    expectConfigError(() => configFromEnv({ RISKGATE_POLICY_FILE: file }), /RISKGATE_POLICY_FILE.*signInRisk\.mfaAt/);
-    expectConfigError(() => configFromEnv({ RISKGATE_POLICY_FILE: path.join(dir, 'missing.json') }), /RISKGATE_POLICY_FILE/);
+    expectConfigError(
+      () => configFromEnv({ RISKGATE_POLICY_FILE: file }),
+      /RISKGATE_POLICY_FILE.*signInRisk\.mfaAt/,
+    );
+    expectConfigError(
+      () => configFromEnv({ RISKGATE_POLICY_FILE: path.join(dir, 'missing.json') }),
+      /RISKGATE_POLICY_FILE/,
+    );
   });
 
   it('production refuses to start without an encryption key and a session secret', () => {
-    expectConfigError(() => resolveSecrets(parseConfig({ production: true, dataDir: dir })), /RISKGATE_ENCRYPTION_KEY.*RISKGATE_SESSION_SECRET/);
+    expectConfigError(
+      () => resolveSecrets(parseConfig({ production: true, dataDir: dir })),
+      /RISKGATE_ENCRYPTION_KEY.*RISKGATE_SESSION_SECRET/,
+    );
   });
 
   it('a malformed encryption key is refused', () => {
     expectConfigError(
-      () => resolveSecrets(parseConfig({ dataDir: dir, encryptionKey: 'not-a-key', sessionSecret: 'x'.repeat(40) })),
+      () =>
+        resolveSecrets(
+          parseConfig({ dataDir: dir, encryptionKey: 'not-a-key', sessionSecret: 'x'.repeat(40) }),
+        ),
       /RISKGATE_ENCRYPTION_KEY/,
     );
   });

@@ -31,7 +31,9 @@ describe('flow state machines', () => {
   it('an event not in the table is illegal', () => {
     expect(() => nextState(FLOW_MACHINES.riskySignIn, 'notice', 'changed')).to.throw(IllegalTransitionError);
     expect(() => nextState(FLOW_MACHINES.compromisedAccount, 'mfa', 'skip')).to.throw(IllegalTransitionError);
-    expect(() => nextState(FLOW_MACHINES.mfaRegistration, 'register-verify', 'skip')).to.throw(IllegalTransitionError);
+    expect(() => nextState(FLOW_MACHINES.mfaRegistration, 'register-verify', 'skip')).to.throw(
+      IllegalTransitionError,
+    );
   });
 
   it('terminal pages accept no events', () => {

@@ -18,7 +18,12 @@ interface FormInfo {
 }
 
 function decode(text: string): string {
-  return text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export function formsOf(html: string): FormInfo[] {
@@ -56,23 +61,40 @@ export class TestClient {
     for (const line of setCookie ?? []) {
       const [pair, ...attributes] = line.split(';');
       const [name, ...value] = pair!.split('=');
-      const expired = attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a) || /max-age=0/i.test(a.trim()));
+      const expired = attributes.some(
+        (a) => /expires=Thu, 01 Jan 1970/i.test(a) || /max-age=0/i.test(a.trim()),
+      );
       if (expired) this.cookies.delete(name!.trim());
       else this.cookies.set(name!.trim(), value.join('='));
     }
-    this.last = { status: res.status, html: res.text ?? '', location: res.headers.location ?? null, headers: res.headers };
+    this.last = {
+      status: res.status,
+      html: res.text ?? '',
+      location: res.headers.location ?? null,
+      headers: res.headers,
+    };
     return this.last;
   }
 
   async get(path: string, options: { follow?: boolean } = {}): Promise<Page> {
-    const res = await request(this.app).get(path).set('Cookie', this.cookieHeader()).set('X-Forwarded-For', this.ip).set('User-Agent', this.userAgent).redirects(0);
+    const res = await request(this.app)
+      .get(path)
+      .set('Cookie', this.cookieHeader())
+      .set('X-Forwarded-For', this.ip)
+      .set('User-Agent', this.userAgent)
+      .redirects(0);
     const page = this.remember(res);
-    if (options.follow !== false && page.location && page.status >= 300 && page.status < 400) return this.get(page.location, options);
+    if (options.follow !== false && page.location && page.status >= 300 && page.status < 400)
+      return this.get(page.location, options);
     return page;
   }
 
   /** Posts raw fields (no hidden fields added). */
-  async postRaw(path: string, body: string | Record<string, string | string[]>, options: { follow?: boolean } = {}): Promise<Page> {
+  async postRaw(
+    path: string,
+    body: string | Record<string, string | string[]>,
+    options: { follow?: boolean } = {},
+  ): Promise<Page> {
     const res = await request(this.app)
       .post(path)
       .set('Cookie', this.cookieHeader())
@@ -82,21 +104,34 @@ export class TestClient {
       .send(body)
       .redirects(0);
     const page = this.remember(res);
-    if (options.follow !== false && page.location && page.status >= 300 && page.status < 400) return this.get(page.location);
+    if (options.follow !== false && page.location && page.status >= 300 && page.status < 400)
+      return this.get(page.location);
     return page;
   }
 
   /** Submits the form on the last page whose action ends with `actionSuffix` (and whose hidden fields match `match`). */
-  async submit(actionSuffix: string, fields: Record<string, string> = {}, match: Record<string, string> = {}, options: { follow?: boolean } = {}): Promise<Page> {
+  async submit(
+    actionSuffix: string,
+    fields: Record<string, string> = {},
+    match: Record<string, string> = {},
+    options: { follow?: boolean } = {},
+  ): Promise<Page> {
     const form = formsOf(this.last.html).find(
       (f) => f.action.endsWith(actionSuffix) && Object.entries(match).every(([k, v]) => f.hidden[k] === v),
     );
-    if (!form) throw new Error(`no form posting to ${actionSuffix} on the last page (status ${this.last.status}):\n${this.last.html.slice(0, 2000)}`);
+    if (!form)
+      throw new Error(
+        `no form posting to ${actionSuffix} on the last page (status ${this.last.status}):\n${this.last.html.slice(0, 2000)}`,
+      );
     return this.postRaw(form.action, { ...form.hidden, ...fields }, options);
   }
 
   /** Opens the sign-in page (as a browser would, for its CSRF token) and submits it. */
-  async signIn(username: string, password: string, options: { basePath?: string; follow?: boolean } = {}): Promise<Page> {
+  async signIn(
+    username: string,
+    password: string,
+    options: { basePath?: string; follow?: boolean } = {},
+  ): Promise<Page> {
     const basePath = options.basePath ?? '/auth';
     await this.get(`${basePath}/sign-in`);
     return this.submit(`${basePath}/sign-in`, { username, password }, {}, { follow: options.follow });

@@ -30,7 +30,10 @@ export interface TestRiskgate {
   app: Express;
   clock: Clock;
   dataDir: string;
-  addUser(username: string, options?: { password?: string; mfa?: boolean; groups?: string[] }): Promise<{ id: string; password: string; totpSecret: string | null }>;
+  addUser(
+    username: string,
+    options?: { password?: string; mfa?: boolean; groups?: string[] },
+  ): Promise<{ id: string; password: string; totpSecret: string | null }>;
   /** A TOTP code at the test clock, `steps` periods ahead (codes are single-use, so tests move on). */
   totp(secret: string, steps?: number): string;
   close(): Promise<void>;
@@ -38,9 +41,19 @@ export interface TestRiskgate {
 
 export const DEFAULT_PASSWORD = 'tranquil meadow lantern 42';
 
-export async function startRiskgate(options: RiskgateOptions = {}, existingDataDir?: string, clock = new Clock()): Promise<TestRiskgate> {
+export async function startRiskgate(
+  options: RiskgateOptions = {},
+  existingDataDir?: string,
+  clock = new Clock(),
+): Promise<TestRiskgate> {
   const dataDir = existingDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'riskgate-test-'));
-  const riskgate = await createRiskgate({ dataDir, trustProxy: 'loopback', logLevel: 'silent', now: clock.now, ...options });
+  const riskgate = await createRiskgate({
+    dataDir,
+    trustProxy: 'loopback',
+    logLevel: 'silent',
+    now: clock.now,
+    ...options,
+  });
   const app = createDemoApp(riskgate);
   const keys = new Keys(resolveSecrets(riskgate.config).masterKey);
   return {
@@ -49,11 +62,19 @@ export async function startRiskgate(options: RiskgateOptions = {}, existingDataD
     clock,
     dataDir,
     async addUser(username, { password = DEFAULT_PASSWORD, mfa = true, groups = [] } = {}) {
-      const user = await createUser(riskgate.store, { username, password, groups }, { skipPasswordRules: true, now: clock.now() });
+      const user = await createUser(
+        riskgate.store,
+        { username, password, groups },
+        { skipPasswordRules: true, now: clock.now() },
+      );
       let totpSecret: string | null = null;
       if (mfa) {
         totpSecret = generateSecret();
-        await riskgate.store.identities.updateIdentity(user.id, { totpSecret: keys.secretBox.seal(totpSecret) }, clock.now());
+        await riskgate.store.identities.updateIdentity(
+          user.id,
+          { totpSecret: keys.secretBox.seal(totpSecret) },
+          clock.now(),
+        );
       }
       return { id: user.id, password, totpSecret };
     },

@@ -6,7 +6,11 @@ import { TestClient } from './client.js';
  * Signs in from London (which becomes familiar), then an hour later from Tokyo: impossible travel and
  * a new country, so the second sign-in lands on the risky sign-in notice (or blocked, without MFA).
  */
-export async function signInAtHomeThenAbroad(rg: TestRiskgate, username = 'alice', options: { mfa?: boolean } = {}) {
+export async function signInAtHomeThenAbroad(
+  rg: TestRiskgate,
+  username = 'alice',
+  options: { mfa?: boolean } = {},
+) {
   const user = await rg.addUser(username, { mfa: options.mfa ?? true });
   const home = new TestClient(rg.app, IP.london);
   await home.signIn(username, user.password);

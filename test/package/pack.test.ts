@@ -32,20 +32,45 @@ describe('package', function () {
 
   it('installs from the packed tarball and the README example app signs a user in', async () => {
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-    const packed = execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const packed = execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
     const tarball = path.join(scratch, packed);
     writeFileSync(
       path.join(scratch, 'package.json'),
-      JSON.stringify({ name: 'scratch-app', private: true, type: 'module', allowScripts: { argon2: true, 'better-sqlite3': true, esbuild: true } }),
+      JSON.stringify({
+        name: 'scratch-app',
+        private: true,
+        type: 'module',
+        allowScripts: { argon2: true, 'better-sqlite3': true, esbuild: true },
+      }),
     );
-    execFileSync('npm', ['install', '--no-fund', '--no-audit', '--prefer-offline', tarball, 'express@5'], { cwd: scratch, stdio: 'pipe' });
-    expect(readdirSync(path.join(scratch, 'node_modules', 'riskgate', 'dist', 'src'))).to.include('index.d.ts');
+    execFileSync('npm', ['install', '--no-fund', '--no-audit', '--prefer-offline', tarball, 'express@5'], {
+      cwd: scratch,
+      stdio: 'pipe',
+    });
+    expect(readdirSync(path.join(scratch, 'node_modules', 'riskgate', 'dist', 'src'))).to.include(
+      'index.d.ts',
+    );
     copyFileSync(path.join(root, 'test', 'fixtures', 'example-app.mjs'), path.join(scratch, 'app.mjs'));
 
-    const env = { ...process.env, RISKGATE_DATA_DIR: path.join(scratch, 'data'), PORT: '0', RISKGATE_PASSWORD: 'orchard lantern mosaic 31' };
+    const env = {
+      ...process.env,
+      RISKGATE_DATA_DIR: path.join(scratch, 'data'),
+      PORT: '0',
+      RISKGATE_PASSWORD: 'orchard lantern mosaic 31',
+    };
     execFileSync('npx', ['riskgate', 'user:create', 'paula'], { cwd: scratch, env, stdio: 'pipe' });
 
-    child = spawn(process.execPath, ['app.mjs'], { cwd: scratch, env: { ...env, TRUST_PROXY: 'loopback' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['app.mjs'], {
+      cwd: scratch,
+      env: { ...env, TRUST_PROXY: 'loopback' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const [line] = (await once(child.stdout!, 'data')) as [Buffer];
     const port = /listening on (\d+)/.exec(line.toString())![1];
     const base = `http://127.0.0.1:${port}`;

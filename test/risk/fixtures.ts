@@ -25,16 +25,36 @@ export function context(geo: GeoLocation, at = T0): SignInContext {
     ip: '203.0.113.7',
     network: '203.0.113.0/24',
     geo,
-    device: { userAgent: 'ua', browser: 'Firefox 128', browserFamily: 'Firefox', os: 'Linux', deviceType: 'desktop', deviceId: 'dev-1' },
+    device: {
+      userAgent: 'ua',
+      browser: 'Firefox 128',
+      browserFamily: 'Firefox',
+      os: 'Linux',
+      deviceType: 'desktop',
+      deviceId: 'dev-1',
+    },
   };
 }
 
 export function past(geo: GeoLocation, at: number): PastSignIn {
-  return { at, ip: '198.51.100.1', network: '198.51.100.0/24', geo, browserFamily: 'Firefox', deviceId: 'dev-1' };
+  return {
+    at,
+    ip: '198.51.100.1',
+    network: '198.51.100.0/24',
+    geo,
+    browserFamily: 'Firefox',
+    deviceId: 'dev-1',
+  };
 }
 
 export function familiar(feature: string, ...values: string[]): FamiliarFeature[] {
-  return values.map((value) => ({ feature, value, count: 3, firstSeen: T0 - 100 * HOUR, lastSeen: T0 - HOUR }));
+  return values.map((value) => ({
+    feature,
+    value,
+    count: 3,
+    firstSeen: T0 - 100 * HOUR,
+    lastSeen: T0 - HOUR,
+  }));
 }
 
 export function input(overrides: Partial<DetectorInput> & { context: SignInContext }): DetectorInput {

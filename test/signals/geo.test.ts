@@ -29,7 +29,18 @@ describe('GeoIp (real DB-IP lite city databases)', () => {
     });
   }
 
-  const nowhere = ['10.0.0.1', '192.168.1.20', '127.0.0.1', '::1', 'fe80::1', 'not-an-ip', '', '999.1.1.1', '1.2.3', ':::'];
+  const nowhere = [
+    '10.0.0.1',
+    '192.168.1.20',
+    '127.0.0.1',
+    '::1',
+    'fe80::1',
+    'not-an-ip',
+    '',
+    '999.1.1.1',
+    '1.2.3',
+    ':::',
+  ];
   for (const ip of nowhere) {
     it(`"${ip}" (private, loopback or malformed) has no location and does not throw`, () => {
       expect(geo.lookup(ip)).to.deep.equal(NOWHERE);

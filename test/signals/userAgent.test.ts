@@ -15,13 +15,51 @@ const UA = {
 };
 
 const cases: { name: string; ua: string; expected: Omit<DeviceInfo, 'userAgent' | 'deviceId'> }[] = [
-  { name: 'desktop Chrome on Windows', ua: UA.chromeWindows, expected: { browser: 'Chrome 120', browserFamily: 'Chrome', os: 'Windows 10', deviceType: 'desktop' } },
-  { name: 'Safari on a Mac (OS version cut to major.minor)', ua: UA.safariMac, expected: { browser: 'Safari 17', browserFamily: 'Safari', os: 'Mac OS 10.15', deviceType: 'desktop' } },
-  { name: 'Safari on an iPhone is mobile', ua: UA.iphone, expected: { browser: 'Mobile Safari 17', browserFamily: 'Mobile Safari', os: 'iOS 17.1', deviceType: 'mobile' } },
-  { name: 'Safari on an iPad is a tablet', ua: UA.ipad, expected: { browser: 'Mobile Safari 16', browserFamily: 'Mobile Safari', os: 'iOS 16.6', deviceType: 'tablet' } },
-  { name: 'Firefox on Linux', ua: UA.firefoxLinux, expected: { browser: 'Firefox 128', browserFamily: 'Firefox', os: 'Linux', deviceType: 'desktop' } },
-  { name: 'an empty user agent is unknown, not a desktop', ua: '', expected: { browser: null, browserFamily: null, os: null, deviceType: 'other' } },
-  { name: 'a script (curl) is not a desktop browser', ua: UA.curl, expected: { browser: null, browserFamily: null, os: null, deviceType: 'other' } },
+  {
+    name: 'desktop Chrome on Windows',
+    ua: UA.chromeWindows,
+    expected: { browser: 'Chrome 120', browserFamily: 'Chrome', os: 'Windows 10', deviceType: 'desktop' },
+  },
+  {
+    name: 'Safari on a Mac (OS version cut to major.minor)',
+    ua: UA.safariMac,
+    expected: { browser: 'Safari 17', browserFamily: 'Safari', os: 'Mac OS 10.15', deviceType: 'desktop' },
+  },
+  {
+    name: 'Safari on an iPhone is mobile',
+    ua: UA.iphone,
+    expected: {
+      browser: 'Mobile Safari 17',
+      browserFamily: 'Mobile Safari',
+      os: 'iOS 17.1',
+      deviceType: 'mobile',
+    },
+  },
+  {
+    name: 'Safari on an iPad is a tablet',
+    ua: UA.ipad,
+    expected: {
+      browser: 'Mobile Safari 16',
+      browserFamily: 'Mobile Safari',
+      os: 'iOS 16.6',
+      deviceType: 'tablet',
+    },
+  },
+  {
+    name: 'Firefox on Linux',
+    ua: UA.firefoxLinux,
+    expected: { browser: 'Firefox 128', browserFamily: 'Firefox', os: 'Linux', deviceType: 'desktop' },
+  },
+  {
+    name: 'an empty user agent is unknown, not a desktop',
+    ua: '',
+    expected: { browser: null, browserFamily: null, os: null, deviceType: 'other' },
+  },
+  {
+    name: 'a script (curl) is not a desktop browser',
+    ua: UA.curl,
+    expected: { browser: null, browserFamily: null, os: null, deviceType: 'other' },
+  },
 ];
 
 describe('parseUserAgent', () => {

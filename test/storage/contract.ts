@@ -479,8 +479,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
 
       it("closing one sign-in's detections leaves a user-level detection raised at that sign-in active", async () => {
-        const [signInLevel, userLevel] = await store.detections.addDetections('user-1', 'sign-in-1', [travel, leaked], T0);
-        expect(await store.detections.closeDetections({ userId: 'user-1', signInId: 'sign-in-1' }, 'remediated', T0 + 1)).to.equal(1);
+        const [signInLevel, userLevel] = await store.detections.addDetections(
+          'user-1',
+          'sign-in-1',
+          [travel, leaked],
+          T0,
+        );
+        expect(
+          await store.detections.closeDetections(
+            { userId: 'user-1', signInId: 'sign-in-1' },
+            'remediated',
+            T0 + 1,
+          ),
+        ).to.equal(1);
         const active = await store.detections.activeDetections('user-1');
         expect(active.map((d) => d.id)).to.deep.equal([userLevel!.id]);
         expect(active.map((d) => d.id)).to.not.include(signInLevel!.id);

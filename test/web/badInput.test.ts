@@ -16,15 +16,45 @@ describe('bad input', () => {
     return { user, client, csrf: client.hidden('_csrf')! };
   }
 
-  const cases: [string, (csrf: string, password: string) => string | Record<string, string | string[]>, RegExp][] = [
+  const cases: [
+    string,
+    (csrf: string, password: string) => string | Record<string, string | string[]>,
+    RegExp,
+  ][] = [
     ['a missing username', (csrf, password) => ({ _csrf: csrf, password }), /Enter your username/],
     ['a missing password', (csrf) => ({ _csrf: csrf, username: 'alice' }), /Enter your password/],
-    ['a repeated username', (csrf, password) => `_csrf=${encodeURIComponent(csrf)}&username=alice&username=bob&password=${encodeURIComponent(password)}`, /only once/],
-    ['array-style fields', (csrf, password) => `_csrf=${encodeURIComponent(csrf)}&username[]=alice&username[]=bob&password=${encodeURIComponent(password)}`, /Enter your username/],
-    ['a 1 MB body', (csrf, password) => ({ _csrf: csrf, username: 'a'.repeat(1024 * 1024), password }), /too large/],
-    ['a too long username', (csrf, password) => ({ _csrf: csrf, username: 'a'.repeat(300), password }), /too long/],
-    ['a too long password', (csrf) => ({ _csrf: csrf, username: 'alice', password: 'p'.repeat(2000) }), /too long/],
-    ['a control character in the username', (csrf, password) => ({ _csrf: csrf, username: 'ali\u0000ce', password }), /characters that cannot be used/],
+    [
+      'a repeated username',
+      (csrf, password) =>
+        `_csrf=${encodeURIComponent(csrf)}&username=alice&username=bob&password=${encodeURIComponent(password)}`,
+      /only once/,
+    ],
+    [
+      'array-style fields',
+      (csrf, password) =>
+        `_csrf=${encodeURIComponent(csrf)}&username[]=alice&username[]=bob&password=${encodeURIComponent(password)}`,
+      /Enter your username/,
+    ],
+    [
+      'a 1 MB body',
+      (csrf, password) => ({ _csrf: csrf, username: 'a'.repeat(1024 * 1024), password }),
+      /too large/,
+    ],
+    [
+      'a too long username',
+      (csrf, password) => ({ _csrf: csrf, username: 'a'.repeat(300), password }),
+      /too long/,
+    ],
+    [
+      'a too long password',
+      (csrf) => ({ _csrf: csrf, username: 'alice', password: 'p'.repeat(2000) }),
+      /too long/,
+    ],
+    [
+      'a control character in the username',
+      (csrf, password) => ({ _csrf: csrf, username: 'ali\u0000ce', password }),
+      /characters that cannot be used/,
+    ],
   ];
 
   for (const [name, body, message] of cases) {
@@ -40,7 +70,10 @@ describe('bad input', () => {
 
   it('broken percent-encoding is kept literally: an ordinary failed sign-in, not an error', async () => {
     const { user, client, csrf } = await signInPage();
-    const page = await client.postRaw('/auth/sign-in', `_csrf=${encodeURIComponent(csrf)}&username=%E0%A4%A&password=${encodeURIComponent(user.password)}`);
+    const page = await client.postRaw(
+      '/auth/sign-in',
+      `_csrf=${encodeURIComponent(csrf)}&username=%E0%A4%A&password=${encodeURIComponent(user.password)}`,
+    );
     expect(page.status).to.equal(401);
     expect(page.html).to.contain('username or password is incorrect');
   });
@@ -63,7 +96,11 @@ describe('bad input', () => {
     await client.signIn('bob', 'password123');
     const csrf = client.hidden('_csrf')!;
     const v = client.hidden('v')!;
-    const bodies: Record<string, string | string[]>[] = [{ _csrf: csrf, v }, { _csrf: csrf, v, action: 'explode' }, { _csrf: csrf, v, action: ['continue', 'notMe'] }];
+    const bodies: Record<string, string | string[]>[] = [
+      { _csrf: csrf, v },
+      { _csrf: csrf, v, action: 'explode' },
+      { _csrf: csrf, v, action: ['continue', 'notMe'] },
+    ];
     for (const body of bodies) {
       const page = await client.postRaw('/auth/flow/notice', body);
       expect(page.status, JSON.stringify(body)).to.equal(400);

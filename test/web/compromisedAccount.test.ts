@@ -27,7 +27,10 @@ describe('compromised account recovery flow', () => {
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
     const change = await client.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });
     expect(change.html).to.contain('name="newPassword"');
-    const home = await client.submit('/auth/flow/change-password', { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const home = await client.submit('/auth/flow/change-password', {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(home.html).to.contain('signed in as');
 
     const after = await rg.riskgate.store.identities.getIdentity(user.id);
@@ -43,12 +46,19 @@ describe('compromised account recovery flow', () => {
     const { user, client } = await signInWithBreachedPassword();
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
     await client.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });
-    await client.submit('/auth/flow/change-password', { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    await client.submit('/auth/flow/change-password', {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     const fresh = new TestClient(rg.app, IP.london);
     await fresh.get('/auth/sign-in');
-    expect((await fresh.submit('/auth/sign-in', { username: 'bob', password: BREACHED })).status).to.equal(401);
+    expect((await fresh.submit('/auth/sign-in', { username: 'bob', password: BREACHED })).status).to.equal(
+      401,
+    );
     await fresh.get('/auth/sign-in');
-    expect((await fresh.submit('/auth/sign-in', { username: 'bob', password: NEW_PASSWORD })).html).to.contain('signed in as');
+    expect(
+      (await fresh.submit('/auth/sign-in', { username: 'bob', password: NEW_PASSWORD })).html,
+    ).to.contain('signed in as');
   });
 
   it('the password change signs out every other session of the user', async () => {
@@ -56,7 +66,10 @@ describe('compromised account recovery flow', () => {
     const laptop = new TestClient(rg.app, IP.london);
     await laptop.signIn('bob', 'first good password 1');
     expect((await laptop.get('/', { follow: false })).status).to.equal(200);
-    await rg.riskgate.store.users.setPasswordHash(user.id, (await import('../../src/auth/passwordHasher.js').then((m) => m.hashPassword(BREACHED))));
+    await rg.riskgate.store.users.setPasswordHash(
+      user.id,
+      await import('../../src/auth/passwordHasher.js').then((m) => m.hashPassword(BREACHED)),
+    );
     const { client } = await (async () => {
       const c = new TestClient(rg.app, IP.london);
       await c.signIn('bob', BREACHED);
@@ -64,7 +77,10 @@ describe('compromised account recovery flow', () => {
     })();
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
     await client.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });
-    await client.submit('/auth/flow/change-password', { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    await client.submit('/auth/flow/change-password', {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect((await laptop.get('/', { follow: false })).status).to.equal(303);
     expect((await client.get('/', { follow: false })).status).to.equal(200);
   });

@@ -17,7 +17,11 @@ describe('concurrent requests against caps and single-use codes', () => {
 
   it('50 parallel wrong MFA codes get exactly the capped number of tries', async () => {
     const { user, away, csrf, v } = await atMfaStep();
-    const pages = await Promise.all(Array.from({ length: 50 }, () => away.postRaw('/auth/flow/mfa', { _csrf: csrf, v, code: '000000' }, { follow: false })));
+    const pages = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        away.postRaw('/auth/flow/mfa', { _csrf: csrf, v, code: '000000' }, { follow: false }),
+      ),
+    );
     const wrongCodeAnswers = pages.filter((p) => p.status === 400).length;
     expect(wrongCodeAnswers).to.be.at.most(5);
     // The real code afterwards does not get in: the cap was reached.

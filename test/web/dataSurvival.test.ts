@@ -36,9 +36,9 @@ describe('data survival', () => {
       expect(landed.html).to.contain('signed in as');
       const after = await second.riskgate.store.signIns.recentSignIns(user.id, 10);
       expect(after.map((s) => s.id)).to.deep.equal(before.map((s) => s.id));
-      expect((await second.riskgate.store.detections.detectionsForUser(user.id)).map((d) => d.id).sort()).to.deep.equal(
-        detectionsBefore.map((d) => d.id).sort(),
-      );
+      expect(
+        (await second.riskgate.store.detections.detectionsForUser(user.id)).map((d) => d.id).sort(),
+      ).to.deep.equal(detectionsBefore.map((d) => d.id).sort());
       // The session of the first visit survived the restart too.
       const homeAgain = new TestClient(second.app, IP.london);
       for (const [name, value] of home.cookies) homeAgain.cookies.set(name, value);

@@ -5,7 +5,10 @@ import { TestClient } from '../helpers/client.js';
 describe('throttling and smart lockout', () => {
   let rg: TestRiskgate;
   beforeEach(async () => {
-    rg = await startRiskgate({ lockout: { threshold: 3, durationSeconds: 900 }, throttle: { windowSeconds: 900, maxPerIp: 20, maxPerUsername: 12 } });
+    rg = await startRiskgate({
+      lockout: { threshold: 3, durationSeconds: 900 },
+      throttle: { windowSeconds: 900, maxPerIp: 20, maxPerUsername: 12 },
+    });
   });
   afterEach(() => rg.close());
 
@@ -55,7 +58,8 @@ describe('throttling and smart lockout', () => {
   it('throttled and locked attempts are recorded', async () => {
     const user = await rg.addUser('alice');
     const attacker = new TestClient(rg.app, IP.paris);
-    for (const guess of ['guess one!', 'guess two!', 'guess three!', 'guess four!']) await attacker.signIn('alice', guess);
+    for (const guess of ['guess one!', 'guess two!', 'guess three!', 'guess four!'])
+      await attacker.signIn('alice', guess);
     const outcomes = (await rg.riskgate.store.signIns.recentSignIns(user.id, 10)).map((s) => s.outcome);
     expect(outcomes).to.deep.equal(['locked', 'wrongPassword', 'wrongPassword', 'wrongPassword']);
   });

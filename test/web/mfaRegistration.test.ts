@@ -24,7 +24,9 @@ describe('MFA registration flow', () => {
     const scan = await client.submit('/auth/flow/register', {}, { action: 'start' });
     expect(scan.html).to.contain('src="data:image/png;base64,');
     const secret = keyOf(scan.html);
-    const codes = await client.submit('/auth/flow/register-verify', { code: generateSync({ secret, epoch: Math.floor(rg.clock.now() / 1000) }) });
+    const codes = await client.submit('/auth/flow/register-verify', {
+      code: generateSync({ secret, epoch: Math.floor(rg.clock.now() / 1000) }),
+    });
     const shown = [...codes.html.matchAll(/<code>([A-Z0-9-]{11})<\/code>/g)].map((m) => m[1]);
     expect(shown).to.have.length(10);
     const home = await client.submit('/auth/flow/recovery-codes');
@@ -38,7 +40,9 @@ describe('MFA registration flow', () => {
     const { client } = await signIn('carol', user.password);
     const scan = await client.submit('/auth/flow/register', {}, { action: 'start' });
     const secret = keyOf(scan.html);
-    await client.submit('/auth/flow/register-verify', { code: generateSync({ secret, epoch: Math.floor(rg.clock.now() / 1000) }) });
+    await client.submit('/auth/flow/register-verify', {
+      code: generateSync({ secret, epoch: Math.floor(rg.clock.now() / 1000) }),
+    });
     const stored = (await rg.riskgate.store.identities.getIdentity(user.id)).totpSecret!;
     expect(stored).to.not.contain(secret);
     expect(stored.startsWith('v1.')).to.equal(true);
@@ -81,7 +85,9 @@ describe('MFA registration flow', () => {
   });
 
   it('users outside the policy scope are not prompted', async () => {
-    const scoped = await startRiskgate({ policies: { mfaRegistration: { mode: 'on', scope: { excludeGroups: ['contractors'] } } } });
+    const scoped = await startRiskgate({
+      policies: { mfaRegistration: { mode: 'on', scope: { excludeGroups: ['contractors'] } } },
+    });
     try {
       const user = await scoped.addUser('gina', { mfa: false, groups: ['contractors'] });
       const client = new TestClient(scoped.app, IP.london);

@@ -48,9 +48,23 @@ describe('mounting in an app', () => {
     const directory = new AppDirectory();
     directory.add('u-42', 'henry', 'password123');
     const clock = new Clock();
-    riskgate = await createRiskgate({ dataDir, directory, trustProxy: 'loopback', logLevel: 'silent', basePath: '/account', now: clock.now });
+    riskgate = await createRiskgate({
+      dataDir,
+      directory,
+      trustProxy: 'loopback',
+      logLevel: 'silent',
+      basePath: '/account',
+      now: clock.now,
+    });
     const app = express();
-    app.use(session({ secret: 'x'.repeat(40), resave: false, saveUninitialized: false, store: riskgate.store.sessions }));
+    app.use(
+      session({
+        secret: 'x'.repeat(40),
+        resave: false,
+        saveUninitialized: false,
+        store: riskgate.store.sessions,
+      }),
+    );
     app.use(riskgate.router);
     app.get('/dashboard', riskgate.requireAuth, (req, res) => {
       res.type('text').send(`dashboard for ${req.session.riskgate?.userId}`);
@@ -70,7 +84,10 @@ describe('mounting in an app', () => {
     clock.advance(MINUTE);
     await client.get('/dashboard'); // -> sign-in page carrying returnTo=/dashboard
     await client.submit('/account/sign-in', { username: 'henry', password: temporary });
-    const landed = await client.submit('/account/flow/change-password', { newPassword: 'granite willow beacon 5', confirmPassword: 'granite willow beacon 5' });
+    const landed = await client.submit('/account/flow/change-password', {
+      newPassword: 'granite willow beacon 5',
+      confirmPassword: 'granite willow beacon 5',
+    });
     expect(landed.html).to.equal('dashboard for u-42');
     expect(directory.passwords.get('u-42')).to.equal('granite willow beacon 5');
   });
@@ -92,7 +109,12 @@ describe('mounting in an app', () => {
     app.use(riskgate.router);
     const client = new TestClient(app, IP.london);
     await client.get('/auth/sign-in');
-    await client.submit('/auth/sign-in', { username: 'ivy', password: 'amber falcon ridge 8' }, {}, { follow: false });
+    await client.submit(
+      '/auth/sign-in',
+      { username: 'ivy', password: 'amber falcon ridge 8' },
+      {},
+      { follow: false },
+    );
     const cookies = client.last.headers['set-cookie'] as unknown as string[];
     const sid = cookies.find((c) => c.startsWith('rg.sid='))!;
     const device = cookies.find((c) => c.startsWith('rg.device='))!;

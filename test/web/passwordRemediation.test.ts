@@ -13,10 +13,17 @@ describe('temporary password and admin-required reset', () => {
 
   it('a temporary password brings the user back to safe and must be changed at the next sign-in', async () => {
     const user = await rg.addUser('dave', { mfa: false });
-    await rg.riskgate.store.detections.addDetections(user.id, null, [
-      { type: 'leakedCredentials', level: 'high', timing: 'offline', scope: 'user', reason: 'test leak' },
-    ], rg.clock.now());
-    await rg.riskgate.store.identities.updateIdentity(user.id, { riskLevel: 'high', riskState: 'atRisk' }, rg.clock.now());
+    await rg.riskgate.store.detections.addDetections(
+      user.id,
+      null,
+      [{ type: 'leakedCredentials', level: 'high', timing: 'offline', scope: 'user', reason: 'test leak' }],
+      rg.clock.now(),
+    );
+    await rg.riskgate.store.identities.updateIdentity(
+      user.id,
+      { riskLevel: 'high', riskState: 'atRisk' },
+      rg.clock.now(),
+    );
     const temporary = await rg.riskgate.remediation.issueTemporaryPassword(user.id);
     const identity = await rg.riskgate.store.identities.getIdentity(user.id);
     expect(identity.riskState).to.equal('remediated');
@@ -25,7 +32,10 @@ describe('temporary password and admin-required reset', () => {
     const client = new TestClient(rg.app, IP.london);
     const change = await client.signIn('dave', temporary);
     expect(change.html).to.contain('name="newPassword"');
-    const home = await client.submit('/auth/flow/change-password', { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const home = await client.submit('/auth/flow/change-password', {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(home.html).to.contain('signed in as');
     expect((await rg.riskgate.store.identities.getIdentity(user.id)).mustChangePassword).to.equal(false);
   });
@@ -52,7 +62,10 @@ describe('temporary password and admin-required reset', () => {
     expect(notice.html).to.contain('administrator');
     await client.submit('/auth/flow/notice', {}, { action: 'continue' });
     await client.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });
-    const home = await client.submit('/auth/flow/change-password', { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const home = await client.submit('/auth/flow/change-password', {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(home.html).to.contain('signed in as');
     expect((await rg.riskgate.store.identities.getIdentity(user.id)).passwordResetRequired).to.equal(false);
   });

@@ -112,7 +112,11 @@ describe('risky sign-in recovery flow', () => {
     const skipped = await away.get('/auth/flow/mfa', { follow: false });
     expect(skipped.status).to.equal(303);
     expect(skipped.location).to.equal('/auth/flow/notice');
-    const posted = await away.postRaw('/auth/flow/change-password', { newPassword: 'x', confirmPassword: 'x', v: '1' }, { follow: false });
+    const posted = await away.postRaw(
+      '/auth/flow/change-password',
+      { newPassword: 'x', confirmPassword: 'x', v: '1' },
+      { follow: false },
+    );
     expect(posted.status).to.be.oneOf([303, 403]);
     const home = await away.get('/', { follow: false });
     expect(home.status).to.equal(303);
@@ -124,7 +128,11 @@ describe('risky sign-in recovery flow', () => {
     const oldVersion = away.hidden('v')!;
     const oldCsrf = away.hidden('_csrf')!;
     await away.submit('/auth/flow/notice', {}, { action: 'continue' });
-    const replay = await away.postRaw('/auth/flow/notice', { _csrf: oldCsrf, v: oldVersion, action: 'notMe' }, { follow: false });
+    const replay = await away.postRaw(
+      '/auth/flow/notice',
+      { _csrf: oldCsrf, v: oldVersion, action: 'notMe' },
+      { follow: false },
+    );
     expect(replay.status).to.equal(303);
     expect(replay.location).to.equal('/auth/flow/mfa');
   });

@@ -16,7 +16,12 @@ describe('sign-in', () => {
     expect(first.status).to.equal(303);
     expect(first.location).to.equal('/auth/sign-in?returnTo=%2F%3Ftab%3D2');
     await client.get(first.location!);
-    const landed = await client.submit('/auth/sign-in', { username: 'alice', password: user.password }, {}, { follow: false });
+    const landed = await client.submit(
+      '/auth/sign-in',
+      { username: 'alice', password: user.password },
+      {},
+      { follow: false },
+    );
     expect(landed.status).to.equal(303);
     expect(landed.location).to.equal('/?tab=2');
     const home = await client.get('/');
@@ -63,10 +68,20 @@ describe('sign-in', () => {
 
   it('returnTo never leads off-site', async () => {
     const user = await rg.addUser('alice');
-    for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+    for (const evil of [
+      '//evil.example/x',
+      'https://evil.example/',
+      '/\\evil.example',
+      'javascript:alert(1)',
+    ]) {
       const client = new TestClient(rg.app, IP.london);
       await client.get(`/auth/sign-in?returnTo=${encodeURIComponent(evil)}`);
-      const page = await client.submit('/auth/sign-in', { username: 'alice', password: user.password }, {}, { follow: false });
+      const page = await client.submit(
+        '/auth/sign-in',
+        { username: 'alice', password: user.password },
+        {},
+        { follow: false },
+      );
       expect(page.location, evil).to.equal('/');
     }
   });

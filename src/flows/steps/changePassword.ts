@@ -8,8 +8,13 @@ import { checkNewPassword } from '../../auth/passwordRules.js';
 import { defineStep } from './step.js';
 
 const changePasswordInput = z.object({
-  newPassword: z.string({ message: 'Enter a new password.' }).min(1, 'Enter a new password.').max(1024, 'That password is too long.'),
-  confirmPassword: z.string({ message: 'Enter the new password again.' }).max(1024, 'That password is too long.'),
+  newPassword: z
+    .string({ message: 'Enter a new password.' })
+    .min(1, 'Enter a new password.')
+    .max(1024, 'That password is too long.'),
+  confirmPassword: z
+    .string({ message: 'Enter the new password again.' })
+    .max(1024, 'That password is too long.'),
 });
 
 export const changePasswordStep = defineStep({
@@ -31,7 +36,11 @@ export const changePasswordStep = defineStep({
       return { error: 'Choose a password different from your current one.' };
     }
     await services.directory.setPassword(user, input.newPassword);
-    await services.store.identities.updateIdentity(user.id, { mustChangePassword: false, passwordResetRequired: false }, now);
+    await services.store.identities.updateIdentity(
+      user.id,
+      { mustChangePassword: false, passwordResetRequired: false },
+      now,
+    );
     await services.risk.remediateUser(user.id, now);
     await services.revokeOtherSessions(user.id);
     return { event: 'changed', satisfied: { passwordChanged: true } };

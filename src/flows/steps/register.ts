@@ -7,7 +7,9 @@ import { defineStep } from './step.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const registerInput = z.object({ action: z.enum(['start', 'skip'], { message: 'Choose one of the buttons.' }) });
+const registerInput = z.object({
+  action: z.enum(['start', 'skip'], { message: 'Choose one of the buttons.' }),
+});
 
 function daysLeft(skippableUntil: number | null | undefined, now: number): number | null {
   if (skippableUntil === null || skippableUntil === undefined || skippableUntil <= now) return null;
@@ -25,7 +27,8 @@ export const registerStep = defineStep({
   async submit({ data, now, services }, input) {
     if (input.action === 'skip') {
       // The grace period is re-checked here: a skip button kept open past the deadline does not work.
-      if (daysLeft(data.skippableUntil, now) === null) return { error: 'Registration can no longer be skipped.' };
+      if (daysLeft(data.skippableUntil, now) === null)
+        return { error: 'Registration can no longer be skipped.' };
       return { event: 'skip', satisfied: { registrationSkipped: true } };
     }
     return { event: 'start', data: { pendingSecret: services.totp.seal(services.totp.newSecret()) } };

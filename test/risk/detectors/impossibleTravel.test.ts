@@ -12,27 +12,114 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'sign-in from Sydney an hour after Berlin is impossible travel (high)', from: PLACES.berlin, to: PLACES.sydney, hoursLater: 1, expected: 'high' },
-  { name: 'Berlin to Sydney in 12 hours is faster than an airliner (medium)', from: PLACES.berlin, to: PLACES.sydney, hoursLater: 12, expected: 'medium' },
-  { name: 'Berlin to Sydney in a day is plausible by air', from: PLACES.berlin, to: PLACES.sydney, hoursLater: 24, expected: 'none' },
-  { name: 'Berlin to New York within the same minute is high', from: PLACES.berlin, to: PLACES.newYork, hoursLater: 0.01, expected: 'high' },
-  { name: 'Berlin to New York at the same instant is high (no time elapsed)', from: PLACES.berlin, to: PLACES.newYork, hoursLater: 0, expected: 'high' },
-  { name: 'Berlin to Paris in 30 minutes is impossible (medium)', from: PLACES.berlin, to: PLACES.paris, hoursLater: 0.5, expected: 'medium' },
-  { name: 'Berlin to Munich in a day is not', from: PLACES.berlin, to: PLACES.munich, hoursLater: 24, expected: 'none' },
-  { name: 'Berlin to Munich in an hour is a fast but possible flight', from: PLACES.berlin, to: PLACES.munich, hoursLater: 1, expected: 'none' },
-  { name: 'Munich to Salzburg in a minute is under the distance floor (geo-IP noise)', from: PLACES.munich, to: PLACES.salzburg, hoursLater: 1 / 60, expected: 'none' },
-  { name: 'Berlin to Potsdam at once is too close to matter', from: PLACES.berlin, to: PLACES.potsdam, hoursLater: 0, expected: 'none' },
-  { name: 'London to Paris at once is under the 500 km floor', from: PLACES.london, to: PLACES.paris, hoursLater: 0, expected: 'none' },
-  { name: 'no coordinates for the new sign-in: nothing to measure', from: PLACES.berlin, to: PLACES.unknown, hoursLater: 0, expected: 'none' },
-  { name: 'a country without coordinates is skipped', from: PLACES.berlin, to: PLACES.countryOnly, hoursLater: 0, expected: 'none' },
-  { name: 'no coordinates for the last sign-in: nothing to measure', from: PLACES.unknown, to: PLACES.sydney, hoursLater: 0, expected: 'none' },
+  {
+    name: 'sign-in from Sydney an hour after Berlin is impossible travel (high)',
+    from: PLACES.berlin,
+    to: PLACES.sydney,
+    hoursLater: 1,
+    expected: 'high',
+  },
+  {
+    name: 'Berlin to Sydney in 12 hours is faster than an airliner (medium)',
+    from: PLACES.berlin,
+    to: PLACES.sydney,
+    hoursLater: 12,
+    expected: 'medium',
+  },
+  {
+    name: 'Berlin to Sydney in a day is plausible by air',
+    from: PLACES.berlin,
+    to: PLACES.sydney,
+    hoursLater: 24,
+    expected: 'none',
+  },
+  {
+    name: 'Berlin to New York within the same minute is high',
+    from: PLACES.berlin,
+    to: PLACES.newYork,
+    hoursLater: 0.01,
+    expected: 'high',
+  },
+  {
+    name: 'Berlin to New York at the same instant is high (no time elapsed)',
+    from: PLACES.berlin,
+    to: PLACES.newYork,
+    hoursLater: 0,
+    expected: 'high',
+  },
+  {
+    name: 'Berlin to Paris in 30 minutes is impossible (medium)',
+    from: PLACES.berlin,
+    to: PLACES.paris,
+    hoursLater: 0.5,
+    expected: 'medium',
+  },
+  {
+    name: 'Berlin to Munich in a day is not',
+    from: PLACES.berlin,
+    to: PLACES.munich,
+    hoursLater: 24,
+    expected: 'none',
+  },
+  {
+    name: 'Berlin to Munich in an hour is a fast but possible flight',
+    from: PLACES.berlin,
+    to: PLACES.munich,
+    hoursLater: 1,
+    expected: 'none',
+  },
+  {
+    name: 'Munich to Salzburg in a minute is under the distance floor (geo-IP noise)',
+    from: PLACES.munich,
+    to: PLACES.salzburg,
+    hoursLater: 1 / 60,
+    expected: 'none',
+  },
+  {
+    name: 'Berlin to Potsdam at once is too close to matter',
+    from: PLACES.berlin,
+    to: PLACES.potsdam,
+    hoursLater: 0,
+    expected: 'none',
+  },
+  {
+    name: 'London to Paris at once is under the 500 km floor',
+    from: PLACES.london,
+    to: PLACES.paris,
+    hoursLater: 0,
+    expected: 'none',
+  },
+  {
+    name: 'no coordinates for the new sign-in: nothing to measure',
+    from: PLACES.berlin,
+    to: PLACES.unknown,
+    hoursLater: 0,
+    expected: 'none',
+  },
+  {
+    name: 'a country without coordinates is skipped',
+    from: PLACES.berlin,
+    to: PLACES.countryOnly,
+    hoursLater: 0,
+    expected: 'none',
+  },
+  {
+    name: 'no coordinates for the last sign-in: nothing to measure',
+    from: PLACES.unknown,
+    to: PLACES.sydney,
+    hoursLater: 0,
+    expected: 'none',
+  },
 ];
 
 describe('impossibleTravel detector', () => {
   for (const c of cases) {
     it(c.name, () => {
       const drafts = impossibleTravel.detect(
-        input({ context: context(c.to, T0 + c.hoursLater * HOUR), history: { lastSuccess: past(c.from, T0), familiar: [] } }),
+        input({
+          context: context(c.to, T0 + c.hoursLater * HOUR),
+          history: { lastSuccess: past(c.from, T0), familiar: [] },
+        }),
       );
       expect(drafts.map((d) => d.level)).to.deep.equal(c.expected === 'none' ? [] : [c.expected]);
     });
@@ -44,16 +131,27 @@ describe('impossibleTravel detector', () => {
 
   it('treats a last sign-in later than this one (clock skew) as no time elapsed', () => {
     const drafts = impossibleTravel.detect(
-      input({ context: context(PLACES.sydney, T0), history: { lastSuccess: past(PLACES.berlin, T0 + HOUR), familiar: [] } }),
+      input({
+        context: context(PLACES.sydney, T0),
+        history: { lastSuccess: past(PLACES.berlin, T0 + HOUR), familiar: [] },
+      }),
     );
     expect(drafts[0]?.level).to.equal('high');
   });
 
   it('reports distance, time, speed and both places as evidence, scoped to the sign-in', () => {
     const [draft] = impossibleTravel.detect(
-      input({ context: context(PLACES.sydney, T0 + 2 * HOUR), history: { lastSuccess: past(PLACES.berlin, T0), familiar: [] } }),
+      input({
+        context: context(PLACES.sydney, T0 + 2 * HOUR),
+        history: { lastSuccess: past(PLACES.berlin, T0), familiar: [] },
+      }),
     );
-    expect(draft).to.include({ type: 'impossibleTravel', timing: 'realtime', scope: 'signIn', level: 'high' });
+    expect(draft).to.include({
+      type: 'impossibleTravel',
+      timing: 'realtime',
+      scope: 'signIn',
+      level: 'high',
+    });
     expect(draft!.evidence).to.deep.include({
       hours: 2,
       from: { city: 'Berlin', country: 'DE' },
@@ -66,16 +164,26 @@ describe('impossibleTravel detector', () => {
 
   it('stores a null speed (not Infinity, which JSON cannot hold) when no time elapsed', () => {
     const [draft] = impossibleTravel.detect(
-      input({ context: context(PLACES.newYork, T0), history: { lastSuccess: past(PLACES.berlin, T0), familiar: [] } }),
+      input({
+        context: context(PLACES.newYork, T0),
+        history: { lastSuccess: past(PLACES.berlin, T0), familiar: [] },
+      }),
     );
     expect(draft!.evidence!.speedKmh).to.equal(null);
     expect(JSON.parse(JSON.stringify(draft!.evidence)).speedKmh).to.equal(null);
   });
 
   it('follows the configured thresholds', () => {
-    const config = { impossibleTravel: { minSpeedKmh: 100, minDistanceKm: 100 }, newCountry: { level: 'low' as const } };
+    const config = {
+      impossibleTravel: { minSpeedKmh: 100, minDistanceKm: 100 },
+      newCountry: { level: 'low' as const },
+    };
     const drafts = impossibleTravel.detect(
-      input({ context: context(PLACES.munich, T0 + 2 * HOUR), history: { lastSuccess: past(PLACES.berlin, T0), familiar: [] }, config }),
+      input({
+        context: context(PLACES.munich, T0 + 2 * HOUR),
+        history: { lastSuccess: past(PLACES.berlin, T0), familiar: [] },
+        config,
+      }),
     );
     expect(drafts.map((d) => d.level)).to.deep.equal(['medium']);
   });

@@ -11,13 +11,17 @@ describe('leakedCredentials detector', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const drafts = leakedCredentials.detect(input({ context: context(PLACES.berlin), credential: { breached: c.breached } }));
+      const drafts = leakedCredentials.detect(
+        input({ context: context(PLACES.berlin), credential: { breached: c.breached } }),
+      );
       expect(drafts.map((d) => d.level)).to.deep.equal(c.expected);
     });
   }
 
   it('scopes the detection to the user, not the sign-in, and says why', () => {
-    const [draft] = leakedCredentials.detect(input({ context: context(PLACES.berlin), credential: { breached: true } }));
+    const [draft] = leakedCredentials.detect(
+      input({ context: context(PLACES.berlin), credential: { breached: true } }),
+    );
     expect(draft).to.deep.equal({
       type: 'leakedCredentials',
       level: 'high',
