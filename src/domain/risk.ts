@@ -53,9 +53,21 @@ export type DetectionStatus = 'active' | 'closed';
  * How a detection was closed. resolved / falsePositive / ignored are manual and may be reactivated;
  * remediated and dismissed are final (reference 001); system is ageing.
  */
-export const CLOSED_BY = ['resolved', 'falsePositive', 'ignored', 'remediated', 'dismissed', 'system'] as const;
+export const CLOSED_BY = [
+  'resolved',
+  'falsePositive',
+  'ignored',
+  'remediated',
+  'dismissed',
+  'system',
+] as const;
 export type ClosedBy = (typeof CLOSED_BY)[number];
-export const REACTIVATABLE: ReadonlySet<ClosedBy> = new Set(['resolved', 'falsePositive', 'ignored', 'system']);
+export const REACTIVATABLE: ReadonlySet<ClosedBy> = new Set([
+  'resolved',
+  'falsePositive',
+  'ignored',
+  'system',
+]);
 
 /**
  * Whether a detection describes one sign-in (and so counts toward that sign-in's risk) or the user

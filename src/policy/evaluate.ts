@@ -24,7 +24,11 @@ export interface Satisfied {
   registrationSkipped: boolean;
 }
 
-export const NOTHING_SATISFIED: Satisfied = { mfa: false, passwordChanged: false, registrationSkipped: false };
+export const NOTHING_SATISFIED: Satisfied = {
+  mfa: false,
+  passwordChanged: false,
+  registrationSkipped: false,
+};
 
 export interface PolicyInput {
   signInRisk: RiskLevel;
@@ -101,8 +105,10 @@ function adminDecision(input: PolicyInput): Decision {
   const { user, satisfied } = input;
   if (user.blocked) return { kind: 'block', reason: 'admin' };
   if (satisfied.passwordChanged) return ALLOW;
-  if (user.passwordResetRequired) return { kind: 'requirePasswordChange', reason: 'adminReset', mfaFirst: !satisfied.mfa };
-  if (user.mustChangePassword) return { kind: 'requirePasswordChange', reason: 'temporaryPassword', mfaFirst: false };
+  if (user.passwordResetRequired)
+    return { kind: 'requirePasswordChange', reason: 'adminReset', mfaFirst: !satisfied.mfa };
+  if (user.mustChangePassword)
+    return { kind: 'requirePasswordChange', reason: 'temporaryPassword', mfaFirst: false };
   return ALLOW;
 }
 
