@@ -29,6 +29,17 @@ describe('sign-in', () => {
     expect(home.html).to.contain('alice');
   });
 
+  it('a protected route answers API clients with 401 JSON instead of a redirect', async () => {
+    const request = (await import('supertest')).default;
+    const res = await request(rg.app).get('/').set('Accept', 'application/json');
+    expect(res.status).to.equal(401);
+    expect(res.body.error).to.deep.equal({
+      code: 'unauthenticated',
+      message: 'Sign in first.',
+      signIn: '/auth/sign-in',
+    });
+  });
+
   it('a first sign-in with no risk is allowed and recorded with its location', async () => {
     const user = await rg.addUser('alice');
     const client = new TestClient(rg.app, IP.london);
