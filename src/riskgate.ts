@@ -2,7 +2,6 @@
  * createRiskgate(options): everything an Express app needs to put risk-based protection in front of
  * its sign-in. Wiring only: each piece lives in its own module.
  */
-import path from 'node:path';
 import { STATIC_DIR, VIEWS_DIR } from './paths.js';
 import type { Request, RequestHandler, Router } from 'express';
 import pino, { type Logger } from 'pino';
@@ -11,7 +10,7 @@ import { resolveSecrets } from './config/secrets.js';
 import { Keys } from './crypto/keys.js';
 import type { UserDirectory } from './domain/identity.js';
 import type { Store } from './storage/types.js';
-import { openSqliteStore } from './storage/sqlite/index.js';
+import { openStore } from './storage/open.js';
 import { BuiltinDirectory } from './auth/builtinDirectory.js';
 import { createPrimaryAuthenticator } from './auth/strategy.js';
 import { GeoIp } from './signals/geo.js';
@@ -79,7 +78,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const logger = givenLogger ?? pino({ level: config.logLevel, name: 'riskgate' });
   const secrets = resolveSecrets(config);
   const keys = new Keys(secrets.masterKey);
-  const store = givenStore ?? openSqliteStore({ file: path.join(config.dataDir, 'riskgate.sqlite') });
+  const store = givenStore ?? (await openStore(config));
   const directory = givenDirectory ?? new BuiltinDirectory(store.users);
   const geo = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
   const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;

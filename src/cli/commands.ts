@@ -146,6 +146,13 @@ export const COMMANDS: Record<string, Command> = {
       context.out(`${username(context)} must reset their password at the next sign-in.`);
     },
   },
+  migrate: {
+    summary: 'migrate  (applies pending schema migrations; the server also does this at start)',
+    async run(context) {
+      // Opening the store applies migrations (idempotently, under a lock in PostgreSQL).
+      context.out(`Schema is up to date (${context.config.databaseUrl ? 'PostgreSQL' : 'SQLite'}).`);
+    },
+  },
   demo: {
     summary: 'demo  (creates demo users and prints how to try each flow)',
     async run(context) {

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 /** `npx riskgate <command>` / `npm run cli -- <command>`: manage users and demo data from scripts. */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { configFromEnv } from '../config/env.js';
 import { ConfigError, parseConfig } from '../config/options.js';
-import { openSqliteStore } from '../storage/sqlite/index.js';
+import { openStore } from '../storage/open.js';
 import { UserInputError } from '../auth/users.js';
 import { DuplicateUsernameError } from '../storage/types.js';
 import { RemediationRefused } from '../remediation/passwordActions.js';
@@ -38,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = parseConfig(configFromEnv().options);
-  const store = openSqliteStore({ file: path.join(config.dataDir, 'riskgate.sqlite') });
+  const store = await openStore(config);
   const context: CommandContext = {
     store,
     config,

@@ -46,6 +46,13 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'folder holding the SQLite database (and development secrets)',
   },
   {
+    name: 'RISKGATE_DATABASE_URL',
+    path: 'databaseUrl',
+    kind: 'string',
+    default: '(none: SQLite in the data folder)',
+    meaning: 'postgres:// URL keeping all state in PostgreSQL, so several instances can share it',
+  },
+  {
     name: 'RISKGATE_BASE_PATH',
     path: 'basePath',
     kind: 'string',

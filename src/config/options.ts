@@ -17,6 +17,11 @@ export const optionsSchema = z
   .object({
     /** Folder for the SQLite database and generated development secrets. */
     dataDir: z.string().min(1).default('./data'),
+    /** postgres://… selects PostgreSQL for all state; absent = SQLite in dataDir. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for SQLite in the data folder)')
+      .optional(),
     basePath: z
       .string()
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'must look like "/auth" (a path with no trailing slash)')

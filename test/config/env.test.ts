@@ -58,6 +58,7 @@ describe('configuration', () => {
     [{ RISKGATE_BASE_PATH: 'auth/' }, /RISKGATE_BASE_PATH/],
     [{ RISKGATE_LOCKOUT_THRESHOLD: '0' }, /RISKGATE_LOCKOUT_THRESHOLD/],
     [{ RISKGATE_SESSION_SECRET: 'short' }, /RISKGATE_SESSION_SECRET/],
+    [{ RISKGATE_DATABASE_URL: 'mysql://db/riskgate' }, /RISKGATE_DATABASE_URL/],
   ];
   for (const [env, mentions] of bad) {
     it(`a bad ${Object.keys(env)[0]} stops start-up with a message naming it`, () => {

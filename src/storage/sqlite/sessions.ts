@@ -6,28 +6,11 @@ import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { IndexedSessionStore } from '../types.js';
 import { parseJson, type Db } from './util.js';
+import { expiryOf, userIdOf } from '../sessionFields.js';
 
-const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_PRUNE_INTERVAL_MS = 15 * 60 * 1000;
 
 type Callback<T> = (err: unknown, value?: T) => void;
-
-/** When the session stops being valid: the cookie's expiry, else its max age from now, else a day. */
-function expiryOf(sess: SessionData, now: number): number {
-  const cookie = sess.cookie as { expires?: Date | string | null; maxAge?: number | null } | undefined;
-  if (cookie?.expires) {
-    const at = new Date(cookie.expires).getTime();
-    if (Number.isFinite(at)) return at;
-  }
-  if (typeof cookie?.maxAge === 'number') return now + cookie.maxAge;
-  return now + ONE_DAY_MS;
-}
-
-/** Read without relying on the SessionData augmentation, which lives with the web layer. */
-function userIdOf(sess: SessionData): string | null {
-  const userId = (sess as { riskgate?: { userId?: unknown } }).riskgate?.userId;
-  return typeof userId === 'string' ? userId : null;
-}
 
 /**
  * Runs the synchronous work, then answers on a later tick like every other store does. The callback

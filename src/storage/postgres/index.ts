@@ -1,0 +1,77 @@
+/**
+ * The PostgreSQL backend: same tables and semantics as SQLite, for installs where several server
+ * instances share one database. Every limit (single-use codes, counters, claims, flow versions) is
+ * one conditional statement, so it holds across instances without application-side locks.
+ */
+import pg from 'pg';
+import type { Store } from '../types.js';
+import { migrate } from './migrations.js';
+import { createUserStore } from './users.js';
+import { createIdentityStore } from './identities.js';
+import { createSignInStore } from './signIns.js';
+import { createDetectionStore } from './detections.js';
+import { createFamiliarityStore } from './familiarity.js';
+import { createCounterStore } from './counters.js';
+import { createFlowStore } from './flows.js';
+import { PostgresSessionStore } from './sessions.js';
+
+export { PostgresSessionStore } from './sessions.js';
+export { migrate, MIGRATIONS } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  /** libpq-style URL, e.g. postgres://riskgate@db.internal:5432/riskgate. */
+  connectionString: string;
+  /** Schema holding Riskgate's tables; created if missing. Default `public`. */
+  schema?: string;
+  /** Most connections this instance opens. Default 10. */
+  max?: number;
+  /** How often expired sessions are deleted; 0 turns the timer off. Default 15 minutes. */
+  sessionPruneIntervalMs?: number;
+}
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = options.schema ?? 'public';
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  // An idle pooled connection that dies (server restart, failover) emits 'error' on the pool; without a
+  // listener that would crash the process. pg-pool already drops the client, and the next query opens
+  // a fresh connection or fails to its caller, so there is nothing more to do here.
+  pool.on('error', () => undefined);
+  // Queries on a client run in order, so this SET runs before anything the store sends on a new
+  // connection. Done per connection rather than via the `options` startup parameter, which a
+  // connection string's own ?options= would silently replace.
+  const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}`;
+  pool.on('connect', (client) => {
+    // A failure here is a dead connection; the query that follows fails with the real error.
+    client.query(searchPath).catch(() => undefined);
+  });
+
+  try {
+    await migrate(pool, schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  const sessions = new PostgresSessionStore(pool, { pruneIntervalMs: options.sessionPruneIntervalMs });
+  let closing: Promise<void> | null = null;
+
+  return {
+    users: createUserStore(pool),
+    identities: createIdentityStore(pool),
+    signIns: createSignInStore(pool),
+    detections: createDetectionStore(pool),
+    familiarity: createFamiliarityStore(pool),
+    counters: createCounterStore(pool),
+    flows: createFlowStore(pool),
+    sessions,
+    close() {
+      // Idempotent: shutdown paths (signal handler plus test teardown) may both call it; a second call
+      // waits for the same shutdown instead of calling pool.end() twice (which rejects).
+      closing ??= (async () => {
+        sessions.close();
+        await pool.end();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * Schema versions for PostgreSQL. Step N (0-based) creates version N + 1 and is recorded in
+ * riskgate_migrations. Steps are only ever appended: a released step is never edited, because
+ * databases in the field have already run it.
+ *
+ * Same tables as the SQLite backend, with native types: BIGINT millisecond timestamps, BOOLEAN flags,
+ * JSONB documents and TEXT[] groups/roles. No foreign keys point at `users`: apps may bring their own
+ * user directory. sign_ins and detections carry an identity `seq` that plays the part of SQLite's
+ * rowid: it breaks ties between rows written in the same millisecond, in insertion order.
+ */
+import pg from 'pg';
+import { withTransaction, type Pool } from './util.js';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    -- "C" collation: byte-wise equality and ordering, as in SQLite, whatever the database locale.
+    username      TEXT COLLATE "C" NOT NULL UNIQUE,
+    email         TEXT,
+    groups        TEXT[] NOT NULL,
+    roles         TEXT[] NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    BIGINT NOT NULL
+  );
+
+  CREATE TABLE identities (
+    user_id                 TEXT PRIMARY KEY,
+    risk_level              TEXT NOT NULL DEFAULT 'none',
+    risk_state              TEXT NOT NULL DEFAULT 'none',
+    totp_secret             TEXT,
+    totp_last_step          BIGINT NOT NULL DEFAULT 0,
+    mfa_prompted_at         BIGINT,
+    must_change_password    BOOLEAN NOT NULL DEFAULT false,
+    password_reset_required BOOLEAN NOT NULL DEFAULT false,
+    blocked                 BOOLEAN NOT NULL DEFAULT false,
+    updated_at              BIGINT NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE recovery_codes (
+    user_id   TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    PRIMARY KEY (user_id, code_hash)
+  );
+
+  CREATE TABLE sign_ins (
+    id              TEXT PRIMARY KEY,
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY,
+    user_id         TEXT,
+    username        TEXT NOT NULL,
+    at              BIGINT NOT NULL,
+    ip              TEXT NOT NULL,
+    network         TEXT NOT NULL,
+    country         TEXT,
+    city            TEXT,
+    latitude        DOUBLE PRECISION,
+    longitude       DOUBLE PRECISION,
+    user_agent      TEXT NOT NULL,
+    browser         TEXT,
+    browser_family  TEXT,
+    os              TEXT,
+    device_type     TEXT NOT NULL,
+    device_id       TEXT,
+    outcome         TEXT NOT NULL,
+    risk_level      TEXT NOT NULL,
+    risk_state      TEXT NOT NULL,
+    user_risk_level TEXT NOT NULL,
+    decision        TEXT,
+    report_only     JSONB NOT NULL,
+    updated_at      BIGINT NOT NULL
+  );
+  -- Matches both per-user reads (last good sign-in, recent sign-ins) including their tie-break.
+  CREATE INDEX sign_ins_user_at ON sign_ins (user_id, at DESC, seq DESC);
+
+  CREATE TABLE detections (
+    id          TEXT PRIMARY KEY,
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY,
+    user_id     TEXT NOT NULL,
+    sign_in_id  TEXT,
+    type        TEXT NOT NULL,
+    level       TEXT NOT NULL,
+    timing      TEXT NOT NULL,
+    scope       TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    evidence    JSONB,
+    status      TEXT NOT NULL,
+    closed_by   TEXT,
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+  );
+  CREATE INDEX detections_user_status ON detections (user_id, status);
+  CREATE INDEX detections_sign_in ON detections (sign_in_id);
+
+  CREATE TABLE familiarity (
+    user_id    TEXT NOT NULL,
+    feature    TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    first_seen BIGINT NOT NULL,
+    last_seen  BIGINT NOT NULL,
+    PRIMARY KEY (user_id, feature, value)
+  );
+
+  CREATE TABLE counters (
+    key        TEXT PRIMARY KEY,
+    count      INTEGER NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX counters_expires ON counters (expires_at);
+
+  -- Claims live apart from counters so a claim key can never be mistaken for a counter of the same name.
+  CREATE TABLE claims (
+    key        TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX claims_expires ON claims (expires_at);
+
+  CREATE TABLE flows (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    sign_in_id TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    data       JSONB NOT NULL,
+    attempts   INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX flows_expires ON flows (expires_at);
+
+  CREATE TABLE sessions (
+    sid        TEXT PRIMARY KEY,
+    sess       JSONB NOT NULL,
+    expires_at BIGINT NOT NULL,
+    user_id    TEXT
+  );
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+  `,
+];
+
+/** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */
+const LOCK_CLASS = 0x5249534b;
+
+/**
+ * Brings `schema` up to date, creating it if missing. Every transaction first takes an advisory lock
+ * keyed on the schema, so of several instances starting at once one migrates and the others wait,
+ * then find nothing left to do. The lock is transaction-scoped: a crashed migrator cannot leave it held.
+ */
+export async function migrate(pool: Pool, schema = 'public'): Promise<void> {
+  const qualified = pg.escapeIdentifier(schema);
+  const lock = async (client: pg.PoolClient): Promise<void> => {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
+    // SET LOCAL: correct whatever search_path the caller's pool uses, and gone at COMMIT.
+    await client.query(`SET LOCAL search_path TO ${qualified}`);
+  };
+
+  await withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
+    // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a
+    // least-privilege role given an existing schema does not have.
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${qualified}`);
+    await client.query(`SET LOCAL search_path TO ${qualified}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS riskgate_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`,
+    );
+  });
+
+  // One transaction per step, so a failing step leaves the earlier ones applied and recorded.
+  for (;;) {
+    const done = await withTransaction(pool, async (client) => {
+      await lock(client);
+      const { rows } = await client.query<{ current: number | null }>(
+        'SELECT max(version) AS current FROM riskgate_migrations',
+      );
+      const current = rows[0]?.current ?? 0;
+      if (current > MIGRATIONS.length) {
+        throw new Error(
+          `database schema version ${current} is newer than this Riskgate (${MIGRATIONS.length}); upgrade Riskgate`,
+        );
+      }
+      if (current === MIGRATIONS.length) return true;
+      // No parameters, so pg sends the simple protocol, which accepts several statements at once.
+      await client.query(MIGRATIONS[current]!);
+      await client.query('INSERT INTO riskgate_migrations (version, applied_at) VALUES ($1, now())', [
+        current + 1,
+      ]);
+      return false;
+    });
+    if (done) return;
+  }
+}

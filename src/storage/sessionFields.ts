@@ -1,0 +1,20 @@
+/** What every session store reads out of an express-session record: its expiry and its user. */
+import type { SessionData } from 'express-session';
+
+const ONE_DAY_MS = 24 * 60 * 60 * 1000;
+
+export function expiryOf(sess: SessionData, now: number): number {
+  const cookie = sess.cookie as { expires?: Date | string | null; maxAge?: number | null } | undefined;
+  if (cookie?.expires) {
+    const at = new Date(cookie.expires).getTime();
+    if (Number.isFinite(at)) return at;
+  }
+  if (typeof cookie?.maxAge === 'number') return now + cookie.maxAge;
+  return now + ONE_DAY_MS;
+}
+
+/** Read without relying on the SessionData augmentation, which lives with the web layer. */
+export function userIdOf(sess: SessionData): string | null {
+  const userId = (sess as { riskgate?: { userId?: unknown } }).riskgate?.userId;
+  return typeof userId === 'string' ? userId : null;
+}
