@@ -24,10 +24,13 @@ import { SignInLimits } from './signin/limits.js';
 import { SignInPipeline } from './signin/pipeline.js';
 import { FlowService } from './flows/service.js';
 import { issueTemporaryPassword, requirePasswordReset } from './remediation/passwordActions.js';
+import { JobScheduler } from './jobs/scheduler.js';
+import { defaultJobs } from './jobs/index.js';
 import { createSessionMiddleware } from './web/session.js';
 import { createCsrf } from './web/security.js';
 import { createRenderer } from './web/render.js';
 import { createRouter } from './web/router.js';
+import { renderUnavailable } from './web/errors.js';
 import { createRequireAuth } from './web/requireAuth.js';
 import type { Policies } from './policy/schema.js';
 
@@ -57,6 +60,8 @@ export interface Riskgate {
   csrfToken(req: Request): string;
   /** Signs a user out everywhere (all sessions in the store). */
   revokeSessions(userId: string): Promise<number>;
+  /** The offline-job scheduler (risk ageing); `runDue()` runs what is due now. */
+  jobs: JobScheduler;
   /** Manual remediation: a temporary password (returned once), or a required reset for users with MFA. */
   remediation: {
     issueTemporaryPassword(userId: string): Promise<string>;
@@ -101,6 +106,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     now,
   });
   const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
+  const jobs = new JobScheduler(store.jobs, defaultJobs(store, risk, config), now, logger);
+  if (config.jobs.enabled) jobs.start(config.jobs.intervalMinutes * 60_000);
 
   const csrf = createCsrf();
   const render = createRenderer({
@@ -110,8 +117,10 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     cache: config.production,
     csrfToken: (req) => csrf.generateToken(req),
   });
+  const unavailable = renderUnavailable(render);
   const router = createRouter({
     basePath: config.basePath,
+    ping: () => store.ping(),
     staticDir: STATIC_DIR,
     logger,
     render,
@@ -149,6 +158,10 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       secrets: secrets.sessionSecrets,
       secure: cookieSecure,
       maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+      onStoreError: (req, res, error) => {
+        logger.warn({ err: error, path: req.path }, 'session store unavailable: failing closed');
+        void unavailable(req, res);
+      },
     }),
     requireAuth: createRequireAuth(config.basePath),
     store,
@@ -156,12 +169,16 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     config,
     csrfToken: (req) => csrf.generateToken(req),
     revokeSessions,
+    jobs,
     remediation: {
       issueTemporaryPassword: (userId) =>
         issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
       requirePasswordReset: (userId) =>
         requirePasswordReset({ store, directory, risk, revokeSessions }, userId, now()),
     },
-    close: () => store.close(),
+    close: async () => {
+      await jobs.stop();
+      await store.close();
+    },
   };
 }

@@ -6,6 +6,9 @@ import type { Store } from '../storage/types.js';
 import { createUser, setUserPassword, UserInputError } from '../auth/users.js';
 import { ENV_VARIABLES } from '../config/env.js';
 import { seedDemo } from './demo.js';
+import pino from 'pino';
+import { JobScheduler } from '../jobs/scheduler.js';
+import { defaultJobs } from '../jobs/index.js';
 import { normalizeUsername } from '../auth/username.js';
 import { BuiltinDirectory } from '../auth/builtinDirectory.js';
 import { RiskService } from '../remediation/riskService.js';
@@ -144,6 +147,17 @@ export const COMMANDS: Record<string, Command> = {
       const { deps, userId } = await passwordActionTarget(context);
       await requirePasswordReset(deps, userId, Date.now());
       context.out(`${username(context)} must reset their password at the next sign-in.`);
+    },
+  },
+  'jobs:run': {
+    summary: 'jobs:run  (runs offline jobs that are due now; skips any another instance is running)',
+    async run(context) {
+      const risk = new RiskService(context.store);
+      const logger = pino({ level: 'silent' });
+      const scheduler = new JobScheduler(context.store.jobs, defaultJobs(context.store, risk, context.config), Date.now, logger);
+      for (const result of await scheduler.runDue()) {
+        context.out(result.ran ? `${result.job}: ${result.summary}` : `${result.job}: not due (ran recently or running elsewhere)`);
+      }
     },
   },
   migrate: {

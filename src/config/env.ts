@@ -243,6 +243,27 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'distance below which travel is never flagged',
   },
   {
+    name: 'RISKGATE_JOBS',
+    path: 'jobs.enabled',
+    kind: 'bool',
+    default: 'true',
+    meaning: 'run offline jobs (risk ageing) inside the server; each runs once per period across instances',
+  },
+  {
+    name: 'RISKGATE_JOBS_INTERVAL_MINUTES',
+    path: 'jobs.intervalMinutes',
+    kind: 'int',
+    default: '60',
+    meaning: 'how often offline jobs run',
+  },
+  {
+    name: 'RISKGATE_LOW_RISK_AGEING_DAYS',
+    path: 'jobs.lowRiskAgeingDays',
+    kind: 'int',
+    default: '180',
+    meaning: 'low-level detections older than this are closed by the system',
+  },
+  {
     name: 'RISKGATE_LOG_LEVEL',
     path: 'logLevel',
     kind: 'string',

@@ -72,6 +72,15 @@ export const optionsSchema = z
       .min(1)
       .max(24 * 60)
       .default(15),
+    jobs: z
+      .object({
+        /** false turns the in-process scheduler off (run them with `riskgate jobs:run` instead). */
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+        lowRiskAgeingDays: z.number().int().min(1).max(3650).default(180),
+      })
+      .strict()
+      .default({ enabled: true, intervalMinutes: 60, lowRiskAgeingDays: 180 }),
     password: z
       .object({ minLength: z.number().int().min(8).max(64).default(8) })
       .strict()

@@ -4,7 +4,7 @@
  * Consume-once and guarded increments are atomic so limits hold under concurrency and across instances.
  */
 import type { Identity } from '../domain/identity.js';
-import type { ClosedBy, Detection, DetectionDraft } from '../domain/risk.js';
+import type { ClosedBy, Detection, DetectionDraft, DetectionLevel } from '../domain/risk.js';
 import type { PastSignIn, SignInOutcome, SignInRecord } from '../domain/signIn.js';
 import type { FlowRecord } from '../domain/flow.js';
 import type session from 'express-session';
@@ -78,6 +78,8 @@ export interface DetectionStore {
    * sign-in-scoped detections: MFA or "confirm safe" on one sign-in says nothing about leaked credentials.
    */
   closeDetections(target: { userId: string; signInId?: string }, by: ClosedBy, now: number): Promise<number>;
+  /** Risk ageing: closes (by 'system') active detections of `level` created before `createdBefore`; returns the users affected. */
+  ageDetections(level: DetectionLevel, createdBefore: number, now: number): Promise<string[]>;
 }
 
 /** Per-user familiar sign-in properties ("country=DE", "device=…"), learned from good sign-ins. */
@@ -119,6 +121,25 @@ export interface FlowStore {
   deleteFlow(id: string): Promise<void>;
 }
 
+export interface JobRun {
+  job: string;
+  holder: string;
+  at: number;
+  summary: string;
+}
+
+/** Offline jobs: a lease per job so that, of many instances, one runs each period; and a run log. */
+export interface JobStore {
+  /**
+   * Takes the lease only when it is free or expired (even its holder waits for expiry, so a periodic
+   * job runs once per period across all instances). Atomic.
+   */
+  tryAcquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  recordJobRun(run: JobRun): Promise<void>;
+  /** Newest first. */
+  jobRuns(job: string, limit: number): Promise<JobRun[]>;
+}
+
 /** express-session store that can also drop every session of one user ("sign out everywhere"). */
 export interface IndexedSessionStore extends session.Store {
   destroyUserSessions(userId: string, exceptSid?: string): Promise<number>;
@@ -132,6 +153,9 @@ export interface Store {
   familiarity: FamiliarityStore;
   counters: CounterStore;
   flows: FlowStore;
+  jobs: JobStore;
   sessions: IndexedSessionStore;
+  /** Resolves when every backing service answers; rejects otherwise (readiness, fail-closed checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,11 +1,13 @@
 /**
- * Expected failures are handled by routes as values; anything that reaches here is either a CSRF
- * failure (403) or unexpected (500, logged with a reference id the user can quote; no details leak).
+ * Expected failures are handled by routes as values; anything that reaches here is a CSRF failure
+ * (403), an HTTP error from middleware (4xx), a backing service being down (503, fail closed), or
+ * unexpected (500, logged with a reference id the user can quote; no details leak).
  */
 import { randomUUID } from 'node:crypto';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Render } from './render.js';
+import { sendUnavailable, storeIsDown } from './unavailable.js';
 
 export function notFound(render: Render): RequestHandler {
   return (req, res) => {
@@ -24,12 +26,40 @@ export function notFound(render: Render): RequestHandler {
   };
 }
 
-export function errorHandler(render: Render, logger: Logger, basePath: string): ErrorRequestHandler {
-  return (error, req, res, next) => {
+/** The 503 page, rendered without touching the session (its store may be what is down). */
+export function renderUnavailable(render: Render): (req: Request, res: Response) => Promise<void> {
+  return (req, res) =>
+    sendUnavailable(req, res, () =>
+      render(
+        req,
+        res,
+        'error',
+        {
+          title: 'Temporarily unavailable',
+          status: 503,
+          heading: 'Temporarily unavailable',
+          message:
+            'We cannot check sign-ins safely right now, so nothing was changed. Please try again in a moment.',
+          csrfToken: '',
+        },
+        503,
+      ),
+    );
+}
+
+export function errorHandler(
+  render: Render,
+  logger: Logger,
+  basePath: string,
+  ping: () => Promise<void>,
+): ErrorRequestHandler {
+  const unavailable = renderUnavailable(render);
+  return async (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const code = (error as { code?: string }).code;
+    const status = (error as { status?: number }).status;
     if (code === 'EBADCSRFTOKEN') {
-      return void render(
+      return render(
         req,
         res,
         'error',
@@ -41,6 +71,11 @@ export function errorHandler(render: Render, logger: Logger, basePath: string): 
         },
         403,
       ).catch(next);
+    }
+    if (status === 404) return notFound(render)(req, res, next);
+    if (await storeIsDown(ping)) {
+      logger.warn({ err: error, path: req.path }, 'backing store unavailable: failing closed');
+      return unavailable(req, res);
     }
     const referenceId = randomUUID();
     logger.error({ err: error, referenceId, path: req.path }, 'unexpected error');
@@ -54,6 +89,7 @@ export function errorHandler(render: Render, logger: Logger, basePath: string): 
         heading: 'Something went wrong',
         message: 'We could not complete your request. Please try again in a moment.',
         referenceId,
+        csrfToken: '',
       },
       500,
     ).catch(() => res.status(500).type('text').send(`Something went wrong. Reference: ${referenceId}`));

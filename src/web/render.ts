@@ -30,7 +30,8 @@ export function createRenderer(settings: RenderSettings): Render {
         basePath: settings.basePath,
         staticPath: `${settings.basePath}/static`,
         appName: settings.appName,
-        csrfToken: settings.csrfToken(req),
+        // Pages that must not touch the session (the 503 page) pass their own csrfToken.
+        csrfToken: 'csrfToken' in locals ? locals.csrfToken : settings.csrfToken(req),
         ...locals,
       },
       { cache: settings.cache, async: false },

@@ -11,11 +11,9 @@ export function createRequireAuth(basePath: string): RequestHandler {
     if (req.session.riskgate?.userId) return next();
     // API clients get a status they can act on; browsers go to sign-in and come back afterwards.
     if (req.accepts(['html', 'json']) === 'json') {
-      res
-        .status(401)
-        .json({
-          error: { code: 'unauthenticated', message: 'Sign in first.', signIn: `${basePath}/sign-in` },
-        });
+      res.status(401).json({
+        error: { code: 'unauthenticated', message: 'Sign in first.', signIn: `${basePath}/sign-in` },
+      });
       return;
     }
     const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : '';

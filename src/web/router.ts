@@ -9,6 +9,8 @@ import type { Render } from './render.js';
 
 export interface RouterDeps {
   basePath: string;
+  /** Whether the backing store answers: decides between 503 (fail closed) and 500. */
+  ping: () => Promise<void>;
   staticDir: string;
   logger: Logger;
   render: Render;
@@ -33,7 +35,7 @@ export function createRouter(deps: RouterDeps): Router {
   inner.use(signInRoutes({ ...deps.signIn, basePath, render, logger: deps.logger }));
   inner.use(flowRoutes({ ...deps.flow, basePath, render }));
   inner.use(notFound(render));
-  inner.use(errorHandler(render, deps.logger, basePath));
+  inner.use(errorHandler(render, deps.logger, basePath, deps.ping));
 
   const outer = Router();
   outer.use(basePath, inner);

@@ -1,6 +1,6 @@
 /** The session: what Riskgate keeps in it, and the express-session middleware over the indexed store. */
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { IndexedSessionStore } from '../storage/types.js';
 
 export interface RiskgateSessionData {
@@ -26,8 +26,10 @@ export function createSessionMiddleware(options: {
   secrets: string[];
   secure: boolean;
   maxAgeMs: number;
+  /** Answers when the session store fails (fail closed: a 503, never the protected page). */
+  onStoreError: (req: Request, res: Response, error: unknown) => void;
 }): RequestHandler {
-  return session({
+  const inner = session({
     name: SESSION_COOKIE,
     store: options.store,
     secret: options.secrets,
@@ -37,6 +39,14 @@ export function createSessionMiddleware(options: {
     // The session id cookie is the bearer credential: never readable by scripts, never cross-site posted.
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: options.maxAgeMs, path: '/' },
   });
+  return (req, res, next) => {
+    inner(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) return next();
+      // Without a readable session we cannot tell who this is: answer here, before any app route runs.
+      if (res.headersSent) return next(error);
+      options.onStoreError(req, res, error);
+    });
+  };
 }
 
 /** Promise wrappers: a new session id on every privilege change defeats session fixation. */

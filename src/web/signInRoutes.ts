@@ -24,7 +24,10 @@ const signInForm = z.object({
     .trim()
     .min(1, 'Enter your username.')
     .max(254, 'That username is too long.')
-    .refine((value) => !FORBIDDEN_IN_NAMES.test(value), 'That username contains characters that cannot be used.'),
+    .refine(
+      (value) => !FORBIDDEN_IN_NAMES.test(value),
+      'That username contains characters that cannot be used.',
+    ),
   password: z
     .string({ message: 'Enter your password.' })
     .min(1, 'Enter your password.')

@@ -115,6 +115,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       await store.close();
     });
 
+    it('an open store answers ping', async () => {
+      await store.ping();
+    });
+
     describe('users', () => {
       const input = {
         username: 'alice',
@@ -507,6 +511,50 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         for (const d of await store.detections.detectionsForUser('user-1'))
           expect(d).to.deep.include({ closedBy: 'dismissed', updatedAt: T0 + 1 });
         expect(await store.detections.activeDetections('user-2')).to.have.length(1);
+      });
+    });
+
+    describe('ageing', () => {
+      it('closes by system only active detections of the level created before the cutoff, naming their users', async () => {
+        const lowOld = { ...travel, level: 'low' as const };
+        const [old] = await store.detections.addDetections('user-1', 'sign-in-1', [lowOld], T0);
+        await store.detections.addDetections('user-2', 'sign-in-2', [lowOld], T0 + 10_000);
+        await store.detections.addDetections('user-3', 'sign-in-3', [travel], T0);
+        const users = await store.detections.ageDetections('low', T0 + 5_000, T0 + 20_000);
+        expect(users).to.deep.equal(['user-1']);
+        const [aged] = await store.detections.detectionsForUser('user-1');
+        expect(aged).to.deep.include({ id: old!.id, status: 'closed', closedBy: 'system', updatedAt: T0 + 20_000 });
+        expect(await store.detections.activeDetections('user-2')).to.have.length(1);
+        expect(await store.detections.activeDetections('user-3')).to.have.length(1);
+        expect(await store.detections.ageDetections('low', T0 + 5_000, T0 + 30_000)).to.deep.equal([]);
+      });
+    });
+
+    describe('jobs', () => {
+      it('a lease goes to one holder until it expires, then to whoever asks first', async () => {
+        expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-a', 60_000, T0)).to.equal(true);
+        expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-b', 60_000, T0 + 1)).to.equal(false);
+        expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-a', 60_000, T0 + 2)).to.equal(false);
+        expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-b', 60_000, T0 + 60_002)).to.equal(true);
+        expect(await store.jobs.tryAcquireLease('job:other', 'instance-a', 60_000, T0 + 3)).to.equal(true);
+      });
+
+      it('of 20 holders racing for one lease exactly one gets it', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.jobs.tryAcquireLease('job:race', `holder-${i}`, 60_000, T0)),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+      });
+
+      it('job runs are logged newest first', async () => {
+        await store.jobs.recordJobRun({ job: 'ageing', holder: 'a', at: T0, summary: 'closed 1' });
+        await store.jobs.recordJobRun({ job: 'ageing', holder: 'b', at: T0 + 1, summary: 'closed 0' });
+        await store.jobs.recordJobRun({ job: 'other', holder: 'a', at: T0 + 2, summary: 'x' });
+        expect(await store.jobs.jobRuns('ageing', 10)).to.deep.equal([
+          { job: 'ageing', holder: 'b', at: T0 + 1, summary: 'closed 0' },
+          { job: 'ageing', holder: 'a', at: T0, summary: 'closed 1' },
+        ]);
+        expect(await store.jobs.jobRuns('ageing', 1)).to.have.length(1);
       });
     });
 

@@ -131,5 +131,15 @@ export function createDetectionStore(pool: Pool): DetectionStore {
             );
       return changed(result);
     },
+
+    async ageDetections(level, createdBefore, now) {
+      const { rows } = await pool.query<{ user_id: string }>(
+        `UPDATE detections SET status = 'closed', closed_by = 'system', updated_at = $1
+         WHERE status = 'active' AND level = $2 AND created_at < $3
+         RETURNING user_id`,
+        [now, level, createdBefore],
+      );
+      return [...new Set(rows.map((row) => row.user_id))];
+    },
   };
 }

@@ -13,6 +13,7 @@ import { createDetectionStore } from './detections.js';
 import { createFamiliarityStore } from './familiarity.js';
 import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
+import { createJobStore } from './jobs.js';
 import { PostgresSessionStore } from './sessions.js';
 
 export { PostgresSessionStore } from './sessions.js';
@@ -31,7 +32,13 @@ export interface PostgresStoreOptions {
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = options.schema ?? 'public';
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    // Fail closed quickly instead of hanging a sign-in when the database cannot be reached.
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 10_000,
+  });
   // An idle pooled connection that dies (server restart, failover) emits 'error' on the pool; without a
   // listener that would crash the process. pg-pool already drops the client, and the next query opens
   // a fresh connection or fails to its caller, so there is nothing more to do here.
@@ -63,7 +70,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     familiarity: createFamiliarityStore(pool),
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
+    jobs: createJobStore(pool),
     sessions,
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     close() {
       // Idempotent: shutdown paths (signal handler plus test teardown) may both call it; a second call
       // waits for the same shutdown instead of calling pool.end() twice (which rejects).

@@ -139,6 +139,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_user ON sessions (user_id);
   CREATE INDEX sessions_expires ON sessions (expires_at);
   `,
+  // 2: offline jobs (leases and a run log), and ageing by level and age
+  `
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE job_runs (
+    seq     BIGSERIAL PRIMARY KEY,
+    job     TEXT NOT NULL,
+    holder  TEXT NOT NULL,
+    at      BIGINT NOT NULL,
+    summary TEXT NOT NULL
+  );
+  CREATE INDEX job_runs_job ON job_runs (job, seq);
+
+  CREATE INDEX detections_active_level ON detections (status, level, created_at);
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

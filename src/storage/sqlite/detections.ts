@@ -69,6 +69,18 @@ export function createDetectionStore(db: Db): DetectionStore {
     `SELECT * FROM detections WHERE user_id = ? ORDER BY created_at, rowid`,
   );
   // Only active ones: a detection closed earlier keeps the reason it was closed with.
+  const agedUsers = db.prepare<[DetectionLevel, number], { user_id: string }>(
+    `SELECT DISTINCT user_id FROM detections WHERE status = 'active' AND level = ? AND created_at < ?`,
+  );
+  const closeAged = db.prepare<[number, DetectionLevel, number]>(
+    `UPDATE detections SET status = 'closed', closed_by = 'system', updated_at = ?
+     WHERE status = 'active' AND level = ? AND created_at < ?`,
+  );
+  const ageing = db.transaction((level: DetectionLevel, createdBefore: number, now: number) => {
+    const users = agedUsers.all(level, createdBefore).map((row) => row.user_id);
+    closeAged.run(now, level, createdBefore);
+    return users;
+  });
   const closeForUser = db.prepare<[ClosedBy, number, string]>(
     `UPDATE detections SET status = 'closed', closed_by = ?, updated_at = ? WHERE user_id = ? AND status = 'active'`,
   );
@@ -116,6 +128,11 @@ export function createDetectionStore(db: Db): DetectionStore {
           ? closeForUser.run(by, now, userId)
           : closeForSignIn.run(by, now, userId, signInId);
       return result.changes;
+    },
+
+    async ageDetections(level, createdBefore, now) {
+      // One transaction: the users we report are exactly those whose detections this call closed.
+      return ageing.immediate(level, createdBefore, now);
     },
   };
 }

@@ -14,6 +14,7 @@ import { createDetectionStore } from './detections.js';
 import { createFamiliarityStore } from './familiarity.js';
 import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
+import { createJobStore } from './jobs.js';
 import { SqliteSessionStore } from './sessions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -57,7 +58,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     familiarity: createFamiliarityStore(db),
     counters: createCounterStore(db),
     flows: createFlowStore(db),
+    jobs: createJobStore(db),
     sessions,
+    async ping() {
+      if (closed) throw new Error('the SQLite store is closed');
+      db.prepare('SELECT 1').get();
+    },
     async close() {
       // Idempotent: shutdown paths (signal handler plus test teardown) may both call it.
       if (closed) return;

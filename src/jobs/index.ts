@@ -1,0 +1,11 @@
+/** The offline jobs every Riskgate runs. */
+import type { RiskgateConfig } from '../config/options.js';
+import type { RiskService } from '../remediation/riskService.js';
+import type { Store } from '../storage/types.js';
+import { riskAgeingJob } from './riskAgeing.js';
+import type { Job } from './scheduler.js';
+
+export function defaultJobs(store: Store, risk: RiskService, config: Pick<RiskgateConfig, 'jobs'>): Job[] {
+  const intervalMs = config.jobs.intervalMinutes * 60_000;
+  return [riskAgeingJob(store, risk, config.jobs.lowRiskAgeingDays, intervalMs)];
+}
