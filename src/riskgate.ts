@@ -126,6 +126,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     render,
     csrf,
     signIn: {
+      revokeSessions,
       defaultReturnTo: config.defaultReturnTo,
       cookieSecure,
       trust: compileTrustProxy(config.trustProxy),

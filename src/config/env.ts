@@ -53,6 +53,27 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'postgres:// URL keeping all state in PostgreSQL, so several instances can share it',
   },
   {
+    name: 'RISKGATE_DATABASE_SCHEMA',
+    path: 'databaseSchema',
+    kind: 'string',
+    default: 'public',
+    meaning: 'PostgreSQL schema for Riskgate tables (created if missing)',
+  },
+  {
+    name: 'RISKGATE_REDIS_URL',
+    path: 'redisUrl',
+    kind: 'string',
+    default: '(none: sessions and counters in the database)',
+    meaning: 'redis:// URL to keep sessions, counters and limits in Redis, shared by every instance',
+  },
+  {
+    name: 'RISKGATE_REDIS_PREFIX',
+    path: 'redisPrefix',
+    kind: 'string',
+    default: 'riskgate:',
+    meaning: 'prefix of every Redis key Riskgate writes',
+  },
+  {
     name: 'RISKGATE_BASE_PATH',
     path: 'basePath',
     kind: 'string',

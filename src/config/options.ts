@@ -20,8 +20,22 @@ export const optionsSchema = z
     /** postgres://… selects PostgreSQL for all state; absent = SQLite in dataDir. */
     databaseUrl: z
       .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for SQLite in the data folder)')
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'must be a postgres:// URL (leave it unset for SQLite in the data folder)',
+      )
       .optional(),
+    /** PostgreSQL schema holding Riskgate's tables (created if missing). */
+    databaseSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case identifier such as "riskgate"')
+      .default('public'),
+    /** redis:// URL: sessions, counters and limits in Redis (shared by every instance). */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    redisPrefix: z.string().min(1).max(64).default('riskgate:'),
     basePath: z
       .string()
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'must look like "/auth" (a path with no trailing slash)')
@@ -76,7 +90,12 @@ export const optionsSchema = z
       .object({
         /** false turns the in-process scheduler off (run them with `riskgate jobs:run` instead). */
         enabled: z.boolean().default(true),
-        intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+        intervalMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(60),
         lowRiskAgeingDays: z.number().int().min(1).max(3650).default(180),
       })
       .strict()

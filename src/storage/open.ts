@@ -1,6 +1,7 @@
 /**
- * One setting picks the backend: a postgres:// URL selects PostgreSQL (for several instances sharing
- * state); otherwise SQLite in the data folder, the embedded default with nothing to install.
+ * Settings pick the backends: a postgres:// URL selects PostgreSQL for all state (several instances
+ * can share it), otherwise SQLite in the data folder, the embedded default with nothing to install.
+ * A redis:// URL additionally moves sessions, counters and limits to Redis.
  */
 import path from 'node:path';
 import type { Store } from './types.js';
@@ -9,17 +10,24 @@ import { openSqliteStore } from './sqlite/index.js';
 export interface StoreSettings {
   dataDir: string;
   databaseUrl?: string;
+  databaseSchema?: string;
+  redisUrl?: string;
+  redisPrefix?: string;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);
 }
 
-export async function openStore(settings: StoreSettings): Promise<Store> {
+async function openDatabase(settings: StoreSettings): Promise<Store> {
   if (isPostgresUrl(settings.databaseUrl)) {
     // Loaded only when asked for, so SQLite users never load the PostgreSQL driver.
     const { openPostgresStore } = await import('./postgres/index.js');
-    return openPostgresStore({ connectionString: settings.databaseUrl });
+    return openPostgresStore({ connectionString: settings.databaseUrl, schema: settings.databaseSchema });
   }
   return openSqliteStore({ file: path.join(settings.dataDir, 'riskgate.sqlite') });
+}
+
+export async function openStore(settings: StoreSettings): Promise<Store> {
+  return openDatabase(settings);
 }

@@ -35,6 +35,8 @@ const signInForm = z.object({
   returnTo: z.string().max(2048).optional(),
 });
 
+const signOutForm = z.object({ scope: z.enum(['here', 'everywhere']).default('here') });
+
 const GENERIC_FAILURE = 'The username or password is incorrect.';
 const TOO_MANY = 'Too many sign-in attempts. Wait a few minutes, then try again.';
 
@@ -48,6 +50,7 @@ export interface SignInRouteDeps {
   flows: FlowService;
   render: Render;
   now: () => number;
+  revokeSessions: (userId: string) => Promise<number>;
 }
 
 export function signInRoutes(deps: SignInRouteDeps): Router {
@@ -118,6 +121,10 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
   });
 
   router.post('/sign-out', async (req, res) => {
+    const form = parseForm(signOutForm, req);
+    const userId = req.session.riskgate?.userId;
+    // "Everywhere" ends every session of the account, on every instance (the store indexes them by user).
+    if (form.ok && form.value.scope === 'everywhere' && userId) await deps.revokeSessions(userId);
     await destroySession(req);
     res.redirect(303, `${basePath}/sign-in?signedOut=1`);
   });

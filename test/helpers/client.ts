@@ -46,7 +46,8 @@ export class TestClient {
   last: Page = { status: 0, html: '', location: null, headers: {} };
 
   constructor(
-    private readonly app: Express | string, // an app, or the URL of a running server
+    /** An app, or the URL of a running server; switch it to move a browser between instances. */
+    public target: Express | string,
     /** The client's public address, sent as X-Forwarded-For (the test server trusts loopback). */
     public ip = '81.2.69.142',
     public userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
@@ -77,7 +78,7 @@ export class TestClient {
   }
 
   async get(path: string, options: { follow?: boolean } = {}): Promise<Page> {
-    const res = await request(this.app)
+    const res = await request(this.target)
       .get(path)
       .set('Cookie', this.cookieHeader())
       .set('X-Forwarded-For', this.ip)
@@ -95,7 +96,7 @@ export class TestClient {
     body: string | Record<string, string | string[]>,
     options: { follow?: boolean } = {},
   ): Promise<Page> {
-    const res = await request(this.app)
+    const res = await request(this.target)
       .post(path)
       .set('Cookie', this.cookieHeader())
       .set('X-Forwarded-For', this.ip)

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
+import { ROOT as root, startServerProcess } from '../helpers/serverProcess.js';
 
 describe('reference server (npm start)', function () {
   this.timeout(30_000);
@@ -16,23 +15,16 @@ describe('reference server (npm start)', function () {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts on PORT with SQLite in RISKGATE_DATA_DIR and protects its demo page', async () => {
-    const child = spawn(process.execPath, ['--import=tsx', 'src/server.ts'], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', RISKGATE_DATA_DIR: dataDir, RISKGATE_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const server = await startServerProcess({ RISKGATE_DATA_DIR: dataDir });
     try {
-      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-      const url = /(http:\/\/[^/]+)\//.exec(line.toString())![1]!;
-      expect(line.toString()).to.contain(dataDir);
-      expect((await fetch(`${url}/healthz`)).status).to.equal(200);
-      const home = await fetch(`${url}/`, { redirect: 'manual' });
+      expect(server.firstLine).to.contain(dataDir);
+      expect((await fetch(`${server.url}/healthz`)).status).to.equal(200);
+      const home = await fetch(`${server.url}/`, { redirect: 'manual' });
       expect(home.status).to.equal(303);
-      const signIn = await fetch(`${url}/auth/sign-in`);
+      const signIn = await fetch(`${server.url}/auth/sign-in`);
       expect(await signIn.text()).to.contain('name="password"');
     } finally {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      await server.stop();
     }
   });
 

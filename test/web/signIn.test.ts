@@ -77,6 +77,18 @@ describe('sign-in', () => {
     expect(again.status).to.equal(303);
   });
 
+  it('"sign out everywhere" ends the sessions on every device', async () => {
+    const user = await rg.addUser('alice');
+    const laptop = new TestClient(rg.app, IP.london);
+    const phone = new TestClient(rg.app, IP.londonNeighbour);
+    await laptop.signIn('alice', user.password);
+    await phone.signIn('alice', user.password);
+    const out = await phone.submit('/auth/sign-out', {}, { scope: 'everywhere' });
+    expect(out.html).to.contain('You have been signed out');
+    expect((await laptop.get('/', { follow: false })).status).to.equal(303);
+    expect((await phone.get('/', { follow: false })).status).to.equal(303);
+  });
+
   it('returnTo never leads off-site', async () => {
     const user = await rg.addUser('alice');
     for (const evil of [
