@@ -16,6 +16,9 @@ import { parseForm } from './forms.js';
 import type { Render } from './render.js';
 import { beginFlowSession, establishSession } from './sessionTransitions.js';
 
+/** A crashed request's lock expires by itself after this long. */
+const FLOW_LOCK_MS = 30_000;
+
 export interface FlowRouteDeps {
   basePath: string;
   flows: FlowService;
@@ -77,42 +80,56 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     await show(req, res, STEPS[found.flow.state as StepName], context(found.flow, found.user));
   });
 
+  type Answer = () => Promise<void> | void;
+
+  /** Applies one valid post to the flow; returns how to answer (sent after the flow lock is released). */
+  async function apply(req: Request, res: Response, flow: FlowRecord, user: DirectoryUser): Promise<Answer> {
+    const step = STEPS[flow.state as StepName];
+    const ctx = context(flow, user);
+    const form = parseForm(step.input!, req);
+    if (!form.ok) return () => show(req, res, step, ctx, 400, form.message);
+    const result = await step.submit!(ctx, form.value);
+    if ('error' in result) return () => show(req, res, step, ctx, result.status ?? 400, result.error);
+
+    const data = flowData(flow);
+    const patch = { ...result.data, satisfied: { ...data.satisfied, ...result.satisfied } };
+    const target = await deps.flows.advance(flow, result.event, patch);
+    if (target === null) return () => res.redirect(303, `${basePath}/flow`); // moved meanwhile: show where it is
+    if (target !== DONE) return () => res.redirect(303, stepUrl(target));
+
+    const outcome = await deps.flows.finish(flow, user);
+    if (outcome.kind === 'signedIn') {
+      await establishSession(req, user, flow.signInId, deps.now());
+      return () => res.redirect(303, outcome.returnTo);
+    }
+    await beginFlowSession(req, outcome.flow);
+    return () => res.redirect(303, stepUrl(outcome.flow.state));
+  }
+
   router.post('/flow/:step', async (req, res) => {
     const found = await current(req, res);
     if (!found) return;
     const { flow, user } = found;
     const step = STEPS[flow.state as StepName];
-    const ctx = context(flow, user);
-    if (req.formError) return show(req, res, step, ctx, 400, req.formError);
+    if (req.formError) return show(req, res, step, context(flow, user), 400, req.formError);
     // A post for another step, or rendered at an older version, is stale: show where the flow is now.
     const postedVersion = Number((req.body as Record<string, unknown>).v);
-    if (
-      req.params.step !== flow.state ||
-      postedVersion !== flow.version ||
-      isTerminal(FLOW_MACHINES[flow.kind], flow.state) ||
-      !step.input ||
-      !step.submit
-    ) {
+    const terminal = isTerminal(FLOW_MACHINES[flow.kind], flow.state) || !step.input || !step.submit;
+    if (req.params.step !== flow.state || postedVersion !== flow.version || terminal) {
       return res.redirect(303, stepUrl(flow.state));
     }
-    const form = parseForm(step.input, req);
-    if (!form.ok) return show(req, res, step, ctx, 400, form.message);
-    const result = await step.submit(ctx, form.value);
-    if ('error' in result) return show(req, res, step, ctx, result.status ?? 400, result.error);
-
-    const data = flowData(flow);
-    const patch = { ...result.data, satisfied: { ...data.satisfied, ...result.satisfied } };
-    const target = await deps.flows.advance(flow, result.event, patch);
-    if (target === null) return res.redirect(303, `${basePath}/flow`); // lost a race: go to wherever it is now
-    if (target !== DONE) return res.redirect(303, stepUrl(target));
-
-    const outcome = await deps.flows.finish(flow, user);
-    if (outcome.kind === 'signedIn') {
-      await establishSession(req, user, flow.signInId, deps.now());
-      return res.redirect(303, outcome.returnTo);
+    // One post per flow at a time, on every instance: two parallel password changes must not both set
+    // a password before the compare-and-set picks a winner. The loser is shown the current step.
+    const lock = `flow-busy:${flow.id}`;
+    const counters = deps.services.store.counters;
+    if ((await counters.increment(lock, FLOW_LOCK_MS, deps.now())) > 1) return res.redirect(303, `${basePath}/flow`);
+    let answer: Answer;
+    try {
+      answer = await apply(req, res, flow, user);
+    } finally {
+      await counters.reset(lock);
     }
-    await beginFlowSession(req, outcome.flow);
-    res.redirect(303, stepUrl(outcome.flow.state));
+    await answer();
   });
 
   return router;

@@ -9,9 +9,9 @@ import { TestClient } from './client.js';
 export async function signInAtHomeThenAbroad(
   rg: TestRiskgate,
   username = 'alice',
-  options: { mfa?: boolean } = {},
+  options: { mfa?: boolean; password?: string } = {},
 ) {
-  const user = await rg.addUser(username, { mfa: options.mfa ?? true });
+  const user = await rg.addUser(username, { mfa: options.mfa ?? true, password: options.password });
   const home = new TestClient(rg.app, IP.london);
   await home.signIn(username, user.password);
   rg.clock.advance(60 * MINUTE);
