@@ -96,6 +96,22 @@ export interface FamiliarityStore {
   familiarFeatures(userId: string): Promise<FamiliarFeature[]>;
 }
 
+/** Population statistics over legitimate sign-ins, for the familiarity model's p(feature value). */
+export interface PopulationSnapshot {
+  totalSignIns: number;
+  numberOfUsers: number;
+  /** Counts of the requested values, keyed `${feature}=${value}` (absent = never seen). */
+  counts: Record<string, number>;
+  /** How many distinct values each feature has had, keyed by feature. */
+  distinct: Record<string, number>;
+}
+
+export interface PopulationStore {
+  /** One more legitimate sign-in with these values; `newUser` on a user's first learned sign-in. Atomic. */
+  recordPopulation(features: Record<string, string | null>, newUser: boolean): Promise<void>;
+  populationSnapshot(features: Record<string, string | null>): Promise<PopulationSnapshot>;
+}
+
 export interface CounterStore {
   /** Adds 1 to the counter of the fixed window containing `now` and returns the new count. Atomic. */
   increment(key: string, windowMs: number, now: number): Promise<number>;
@@ -151,6 +167,7 @@ export interface Store {
   signIns: SignInStore;
   detections: DetectionStore;
   familiarity: FamiliarityStore;
+  population: PopulationStore;
   counters: CounterStore;
   flows: FlowStore;
   jobs: JobStore;

@@ -523,7 +523,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         const users = await store.detections.ageDetections('low', T0 + 5_000, T0 + 20_000);
         expect(users).to.deep.equal(['user-1']);
         const [aged] = await store.detections.detectionsForUser('user-1');
-        expect(aged).to.deep.include({ id: old!.id, status: 'closed', closedBy: 'system', updatedAt: T0 + 20_000 });
+        expect(aged).to.deep.include({
+          id: old!.id,
+          status: 'closed',
+          closedBy: 'system',
+          updatedAt: T0 + 20_000,
+        });
         expect(await store.detections.activeDetections('user-2')).to.have.length(1);
         expect(await store.detections.activeDetections('user-3')).to.have.length(1);
         expect(await store.detections.ageDetections('low', T0 + 5_000, T0 + 30_000)).to.deep.equal([]);
@@ -535,13 +540,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-a', 60_000, T0)).to.equal(true);
         expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-b', 60_000, T0 + 1)).to.equal(false);
         expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-a', 60_000, T0 + 2)).to.equal(false);
-        expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-b', 60_000, T0 + 60_002)).to.equal(true);
+        expect(await store.jobs.tryAcquireLease('job:ageing', 'instance-b', 60_000, T0 + 60_002)).to.equal(
+          true,
+        );
         expect(await store.jobs.tryAcquireLease('job:other', 'instance-a', 60_000, T0 + 3)).to.equal(true);
       });
 
       it('of 20 holders racing for one lease exactly one gets it', async () => {
         const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.jobs.tryAcquireLease('job:race', `holder-${i}`, 60_000, T0)),
+          Array.from({ length: 20 }, (_, i) =>
+            store.jobs.tryAcquireLease('job:race', `holder-${i}`, 60_000, T0),
+          ),
         );
         expect(results.filter(Boolean)).to.have.length(1);
       });
@@ -555,6 +564,49 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
           { job: 'ageing', holder: 'a', at: T0, summary: 'closed 1' },
         ]);
         expect(await store.jobs.jobRuns('ageing', 1)).to.have.length(1);
+      });
+    });
+
+    describe('population', () => {
+      it('counts sign-ins, users, values and distinct values, and reads only what is asked', async () => {
+        await store.population.recordPopulation({ country: 'GB', browser: 'Chrome 120', device: null }, true);
+        await store.population.recordPopulation(
+          { country: 'GB', browser: 'Firefox 121', device: null },
+          false,
+        );
+        await store.population.recordPopulation({ country: 'JP', browser: 'Chrome 120', device: 'd1' }, true);
+        const snapshot = await store.population.populationSnapshot({
+          country: 'GB',
+          browser: 'Safari 17',
+          device: null,
+        });
+        expect(snapshot).to.deep.equal({
+          totalSignIns: 3,
+          numberOfUsers: 2,
+          counts: { 'country=GB': 2 },
+          distinct: { country: 2, browser: 2, device: 1 },
+        });
+      });
+
+      it('an empty population reads as zeros', async () => {
+        expect(await store.population.populationSnapshot({ country: 'GB' })).to.deep.equal({
+          totalSignIns: 0,
+          numberOfUsers: 0,
+          counts: {},
+          distinct: {},
+        });
+      });
+
+      it('parallel recordings all count', async () => {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.population.recordPopulation({ country: i % 2 ? 'GB' : 'DE' }, false),
+          ),
+        );
+        const snapshot = await store.population.populationSnapshot({ country: 'GB' });
+        expect(snapshot.totalSignIns).to.equal(20);
+        expect(snapshot.counts['country=GB']).to.equal(10);
+        expect(snapshot.distinct.country).to.equal(2);
       });
     });
 

@@ -14,6 +14,7 @@ import { createFamiliarityStore } from './familiarity.js';
 import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
+import { createPopulationStore } from './population.js';
 import { PostgresSessionStore } from './sessions.js';
 
 export { PostgresSessionStore } from './sessions.js';
@@ -68,6 +69,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     signIns: createSignInStore(pool),
     detections: createDetectionStore(pool),
     familiarity: createFamiliarityStore(pool),
+    population: createPopulationStore(pool),
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),

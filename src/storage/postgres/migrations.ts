@@ -158,6 +158,15 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX detections_active_level ON detections (status, level, created_at);
   `,
+  // 3: population statistics for the familiarity model (feature '*' holds the totals)
+  `
+  CREATE TABLE population (
+    feature TEXT NOT NULL,
+    value   TEXT NOT NULL,
+    count   BIGINT NOT NULL,
+    PRIMARY KEY (feature, value)
+  );
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

@@ -15,6 +15,7 @@ import { createFamiliarityStore } from './familiarity.js';
 import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
+import { createPopulationStore } from './population.js';
 import { SqliteSessionStore } from './sessions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -56,6 +57,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     signIns: createSignInStore(db),
     detections: createDetectionStore(db),
     familiarity: createFamiliarityStore(db),
+    population: createPopulationStore(db),
     counters: createCounterStore(db),
     flows: createFlowStore(db),
     jobs: createJobStore(db),

@@ -148,6 +148,15 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX detections_active_level ON detections (status, level, created_at);
   `,
+  // 3: population statistics for the familiarity model (feature '*' holds the totals)
+  `
+  CREATE TABLE population (
+    feature TEXT NOT NULL,
+    value   TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (feature, value)
+  ) STRICT;
+  `,
 ];
 
 /**
