@@ -86,6 +86,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const store = givenStore ?? (await openStore(config));
   const directory = givenDirectory ?? new BuiltinDirectory(store.users);
   const geo = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
+  const trust = compileTrustProxy(config.trustProxy);
   const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;
   const policies = (): Policies => config.policies;
 
@@ -129,7 +130,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       revokeSessions,
       defaultReturnTo: config.defaultReturnTo,
       cookieSecure,
-      trust: compileTrustProxy(config.trustProxy),
+      trust,
       pipeline,
       flows,
       now,
@@ -164,7 +165,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         void unavailable(req, res);
       },
     }),
-    requireAuth: createRequireAuth(config.basePath),
+    requireAuth: createRequireAuth({ basePath: config.basePath, trust, risk, logger, now }),
     store,
     directory,
     config,

@@ -15,6 +15,7 @@ import type { Step, StepContext, StepServices } from '../flows/steps/step.js';
 import { parseForm } from './forms.js';
 import type { Render } from './render.js';
 import { beginFlowSession, establishSession } from './sessionTransitions.js';
+import { deviceIdOf } from './deviceCookie.js';
 
 /** A crashed request's lock expires by itself after this long. */
 const FLOW_LOCK_MS = 30_000;
@@ -98,11 +99,12 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     if (target !== DONE) return () => res.redirect(303, stepUrl(target));
 
     const outcome = await deps.flows.finish(flow, user);
+    const deviceId = req.session.riskgate?.deviceId ?? deviceIdOf(req);
     if (outcome.kind === 'signedIn') {
-      await establishSession(req, user, flow.signInId, deps.now());
+      await establishSession(req, user, flow.signInId, deps.now(), deviceId);
       return () => res.redirect(303, outcome.returnTo);
     }
-    await beginFlowSession(req, outcome.flow);
+    await beginFlowSession(req, outcome.flow, deviceId);
     return () => res.redirect(303, stepUrl(outcome.flow.state));
   }
 
@@ -122,7 +124,8 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     // a password before the compare-and-set picks a winner. The loser is shown the current step.
     const lock = `flow-busy:${flow.id}`;
     const counters = deps.services.store.counters;
-    if ((await counters.increment(lock, FLOW_LOCK_MS, deps.now())) > 1) return res.redirect(303, `${basePath}/flow`);
+    if ((await counters.increment(lock, FLOW_LOCK_MS, deps.now())) > 1)
+      return res.redirect(303, `${basePath}/flow`);
     let answer: Answer;
     try {
       answer = await apply(req, res, flow, user);

@@ -1,22 +1,59 @@
-/** Protects app routes: only sessions that finished every policy get through. */
-import type { RequestHandler } from 'express';
+/**
+ * Protects app routes: only sessions that finished every policy get through, and only from the browser
+ * they were issued to (a replayed session cookie is a sessionAnomaly detection and ends the session).
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { RiskService } from '../remediation/riskService.js';
+import { detectSessionAnomaly } from '../risk/detectors/sessionAnomaly.js';
+import { clientIp, type TrustFunction } from '../signals/clientIp.js';
+import { networkOf } from '../signals/network.js';
+import { deviceIdOf } from './deviceCookie.js';
+import { destroySession } from './session.js';
 
-export function createRequireAuth(basePath: string): RequestHandler {
-  return (req, res, next) => {
+export interface RequireAuthDeps {
+  basePath: string;
+  trust: TrustFunction;
+  risk: RiskService;
+  logger: Logger;
+  now: () => number;
+}
+
+function toSignIn(req: Request, res: Response, basePath: string): void {
+  // API clients get a status they can act on; browsers go to sign-in and come back afterwards.
+  if (req.accepts(['html', 'json']) === 'json') {
+    res
+      .status(401)
+      .json({ error: { code: 'unauthenticated', message: 'Sign in first.', signIn: `${basePath}/sign-in` } });
+    return;
+  }
+  const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : '';
+  res.redirect(303, `${basePath}/sign-in${returnTo}`);
+}
+
+export function createRequireAuth(deps: RequireAuthDeps): RequestHandler {
+  return async (req, res, next) => {
     if (!req.session) {
       return next(
         new Error('Riskgate: requireAuth needs the session middleware (app.use(riskgate.session)) before it'),
       );
     }
-    if (req.session.riskgate?.userId) return next();
-    // API clients get a status they can act on; browsers go to sign-in and come back afterwards.
-    if (req.accepts(['html', 'json']) === 'json') {
-      res.status(401).json({
-        error: { code: 'unauthenticated', message: 'Sign in first.', signIn: `${basePath}/sign-in` },
-      });
-      return;
+    const state = req.session.riskgate;
+    if (!state?.userId) return toSignIn(req, res, deps.basePath);
+    const anomaly = detectSessionAnomaly(
+      state.deviceId,
+      deviceIdOf(req),
+      networkOf(clientIp(req, deps.trust)),
+    );
+    if (anomaly) {
+      await deps.risk.addDetections(state.userId, state.signInId ?? null, [anomaly], deps.now());
+      deps.logger.warn(
+        { event: 'sessionAnomaly', userId: state.userId, signInId: state.signInId },
+        'session used from another browser: ended',
+      );
+      await destroySession(req);
+      return toSignIn(req, res, deps.basePath);
     }
-    const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : '';
-    res.redirect(303, `${basePath}/sign-in${returnTo}`);
+    next();
   };
 }

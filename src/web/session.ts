@@ -11,6 +11,8 @@ export interface RiskgateSessionData {
   signInId?: string;
   /** The flow this (still anonymous) session is walking through. */
   flowId?: string;
+  /** The device cookie this session was issued to: a session replayed elsewhere is an anomaly. */
+  deviceId?: string;
 }
 
 declare module 'express-session' {

@@ -1,15 +1,20 @@
 /**
  * The only two places a session changes privilege. Both regenerate the session id (no fixation), and
  * establishing is the single point where a session becomes authenticated: nothing else sets userId.
+ * Both carry the device id the session was issued to, which binds the session to that browser.
  */
 import type { Request } from 'express';
 import type { DirectoryUser } from '../domain/identity.js';
 import type { FlowRecord } from '../domain/flow.js';
 import { regenerate, saveSession } from './session.js';
 
-export async function beginFlowSession(req: Request, flow: FlowRecord): Promise<void> {
+export async function beginFlowSession(
+  req: Request,
+  flow: FlowRecord,
+  deviceId: string | null,
+): Promise<void> {
   await regenerate(req);
-  req.session.riskgate = { flowId: flow.id, signInId: flow.signInId };
+  req.session.riskgate = { flowId: flow.id, signInId: flow.signInId, deviceId: deviceId ?? undefined };
   await saveSession(req);
 }
 
@@ -18,8 +23,15 @@ export async function establishSession(
   user: DirectoryUser,
   signInId: string,
   now: number,
+  deviceId: string | null,
 ): Promise<void> {
   await regenerate(req);
-  req.session.riskgate = { userId: user.id, username: user.username, authAt: now, signInId };
+  req.session.riskgate = {
+    userId: user.id,
+    username: user.username,
+    authAt: now,
+    signInId,
+    deviceId: deviceId ?? undefined,
+  };
   await saveSession(req);
 }

@@ -76,12 +76,13 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
     const keep = { returnTo: returnTo === deps.defaultReturnTo ? undefined : returnTo };
     if (!form.ok) return showForm(req, res, 400, { ...keep, error: form.message });
 
+    const deviceId = ensureDeviceId(req, res, deps.cookieSecure);
     const result = await deps.pipeline.run(req, res, {
       username: form.value.username,
       password: form.value.password,
       ip: clientIp(req, deps.trust),
       userAgent: String(req.headers['user-agent'] ?? ''),
-      deviceId: ensureDeviceId(req, res, deps.cookieSecure),
+      deviceId,
     });
     // Ids, outcomes and levels only: never a password or the raw form.
     deps.logger.info(
@@ -113,10 +114,10 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
       reasons: describeSignInRisk(result.drafts),
     });
     if (outcome.kind === 'signedIn') {
-      await establishSession(req, outcome.user, result.signInId, deps.now());
+      await establishSession(req, outcome.user, result.signInId, deps.now(), deviceId);
       return res.redirect(303, outcome.returnTo);
     }
-    await beginFlowSession(req, outcome.flow);
+    await beginFlowSession(req, outcome.flow, deviceId);
     res.redirect(303, `${basePath}/flow/${outcome.flow.state}`);
   });
 

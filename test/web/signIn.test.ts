@@ -89,6 +89,30 @@ describe('sign-in', () => {
     expect((await phone.get('/', { follow: false })).status).to.equal(303);
   });
 
+  it('a session cookie replayed from another browser is a session anomaly: the session ends and user risk rises', async () => {
+    const user = await rg.addUser('alice');
+    const owner = new TestClient(rg.app, IP.london);
+    await owner.signIn('alice', user.password);
+    const thief = new TestClient(rg.app, IP.tokyo);
+    thief.cookies.set('rg.sid', owner.cookies.get('rg.sid')!);
+    const page = await thief.get('/', { follow: false });
+    expect(page.status).to.equal(303);
+    expect(page.location).to.contain('/auth/sign-in');
+    const [detection] = await rg.riskgate.store.detections.activeDetections(user.id);
+    expect(detection).to.deep.include({ type: 'sessionAnomaly', level: 'medium', scope: 'user' });
+    expect((await rg.riskgate.store.identities.getIdentity(user.id)).riskLevel).to.equal('medium');
+    expect((await owner.get('/', { follow: false })).status).to.equal(303);
+  });
+
+  it('the owner keeps using the session from the browser it was issued to, on any network', async () => {
+    const user = await rg.addUser('alice');
+    const owner = new TestClient(rg.app, IP.london);
+    await owner.signIn('alice', user.password);
+    owner.ip = IP.paris; // the laptop moves to another network
+    expect((await owner.get('/', { follow: false })).status).to.equal(200);
+    expect(await rg.riskgate.store.detections.activeDetections(user.id)).to.have.length(0);
+  });
+
   it('returnTo never leads off-site', async () => {
     const user = await rg.addUser('alice');
     for (const evil of [
