@@ -4,7 +4,10 @@
  */
 import { STATIC_DIR, VIEWS_DIR } from './paths.js';
 import type { Request, RequestHandler, Router } from 'express';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger, requestLogging } from './ops/logging.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { operationsRouter } from './ops/operations.js';
 import { parseConfig, type RiskgateConfig, type RiskgateConfigInput } from './config/options.js';
 import { resolveSecrets } from './config/secrets.js';
 import { Keys } from './crypto/keys.js';
@@ -49,6 +52,12 @@ export interface RiskgateOptions extends RiskgateConfigInput {
 export interface Riskgate {
   /** Sign-in and recovery pages under `basePath`. Mount after `session`. */
   router: Router;
+  /** /healthz, /readyz and /metrics: mount before `requestLogging` and `session`. */
+  operations: Router;
+  /** Request ids on every log line (X-Request-Id) and HTTP latency metrics: mount before `session`. */
+  requestLogging: RequestHandler;
+  metrics: Metrics;
+  logger: Logger;
   /** The express-session middleware backed by Riskgate's store (sessions revocable per user). */
   session: RequestHandler;
   /** Protects app routes: signed-in users pass, others go to sign-in and come back. */
@@ -80,7 +89,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     ...rest
   } = options;
   const config = parseConfig(rest);
-  const logger = givenLogger ?? pino({ level: config.logLevel, name: 'riskgate' });
+  const logger = givenLogger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
   const secrets = resolveSecrets(config);
   const keys = new Keys(secrets.masterKey);
   const store = givenStore ?? (await openStore(config));
@@ -93,7 +103,13 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const risk = new RiskService(store);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
-  const flows = new FlowService({ store, policies, flowTtlMs: config.flowTtlMinutes * 60_000, now });
+  const flows = new FlowService({
+    store,
+    policies,
+    flowTtlMs: config.flowTtlMinutes * 60_000,
+    now,
+    onOutcome: (kind, outcome) => metrics.countFlowOutcome(kind, outcome),
+  });
   const pipeline = new SignInPipeline({
     store,
     directory,
@@ -127,6 +143,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     render,
     csrf,
     signIn: {
+      metrics,
       revokeSessions,
       defaultReturnTo: config.defaultReturnTo,
       cookieSecure,
@@ -153,8 +170,19 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
   });
 
+  const httpMetrics = metrics.httpMetrics();
+  const logRequests = requestLogging(logger);
   return {
     router,
+    operations: operationsRouter({
+      ping: () => store.ping(),
+      metrics,
+      metricsToken: config.metricsToken,
+      logger,
+    }),
+    requestLogging: (req, res, next) => logRequests(req, res, () => httpMetrics(req, res, next)),
+    metrics,
+    logger,
     session: createSessionMiddleware({
       store: store.sessions,
       secrets: secrets.sessionSecrets,

@@ -285,6 +285,13 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'low-level detections older than this are closed by the system',
   },
   {
+    name: 'RISKGATE_METRICS_TOKEN',
+    path: 'metricsToken',
+    kind: 'string',
+    default: '(none: /metrics answers loopback clients only)',
+    meaning: 'bearer token required by GET /metrics (at least 16 characters)',
+  },
+  {
     name: 'RISKGATE_LOG_LEVEL',
     path: 'logLevel',
     kind: 'string',

@@ -126,6 +126,8 @@ export const optionsSchema = z
         z.object({ ipv4File: z.string().optional(), ipv6File: z.string().optional() }).strict(),
       ])
       .default({}),
+    /** Bearer token for GET /metrics; without one, metrics are served to loopback clients only. */
+    metricsToken: z.string().min(16).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict();

@@ -10,6 +10,8 @@ export function createDemoApp(riskgate: Riskgate, viewsDir: string = VIEWS_DIR):
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
+  app.use(riskgate.operations); // probes and metrics: no session, no request log line each
+  app.use(riskgate.requestLogging);
   app.use(riskgate.session);
   app.use(riskgate.router);
   const { basePath, appName } = riskgate.config;
@@ -24,9 +26,6 @@ export function createDemoApp(riskgate: Riskgate, viewsDir: string = VIEWS_DIR):
       username: req.session.riskgate?.username ?? '',
     });
     res.set('Cache-Control', 'no-store').type('html').send(html);
-  });
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
   });
   return app;
 }

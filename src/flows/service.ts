@@ -30,7 +30,11 @@ export interface FlowStart {
 export type FlowOutcome =
   { kind: 'signedIn'; user: DirectoryUser; returnTo: string } | { kind: 'flow'; flow: FlowRecord };
 
+export type FlowOutcomeName = 'completed' | 'mfaFailed' | 'reportedNotMe' | 'expired' | 'blocked';
+
 export interface FlowServiceDeps {
+  /** Told how each flow ended (metrics). */
+  onOutcome?: (kind: FlowKind, outcome: FlowOutcomeName) => void;
   store: Store;
   policies: () => Policies;
   flowTtlMs: number;
@@ -95,7 +99,10 @@ export class FlowService {
       expiresAt: now + this.deps.flowTtlMs,
     };
     await store.flows.createFlow(flow);
-    if (kind === 'blocked') await store.signIns.updateSignInOutcome(start.signInId, 'blocked', now);
+    if (kind === 'blocked') {
+      await store.signIns.updateSignInOutcome(start.signInId, 'blocked', now);
+      this.deps.onOutcome?.('blocked', 'blocked');
+    }
     return { kind: 'flow', flow };
   }
 
@@ -106,8 +113,10 @@ export class FlowService {
     if (!flow) return 'expired';
     if (flow.expiresAt <= this.deps.now()) {
       await this.deps.store.flows.deleteFlow(flow.id);
-      if (flow.kind !== 'blocked')
+      if (flow.kind !== 'blocked') {
         await this.deps.store.signIns.updateSignInOutcome(flow.signInId, 'abandoned', this.deps.now());
+        this.deps.onOutcome?.(flow.kind, 'expired');
+      }
       return 'expired';
     }
     return flow;
@@ -130,6 +139,8 @@ export class FlowService {
     });
     if (!moved) return null;
     flow.data = data;
+    if (target === 'locked') this.deps.onOutcome?.(flow.kind, 'mfaFailed');
+    if (target === 'reported') this.deps.onOutcome?.(flow.kind, 'reportedNotMe');
     return target;
   }
 
@@ -137,6 +148,7 @@ export class FlowService {
   async finish(flow: FlowRecord, user: DirectoryUser): Promise<FlowOutcome> {
     const data = flowData(flow);
     await this.deps.store.flows.deleteFlow(flow.id);
+    this.deps.onOutcome?.(flow.kind, 'completed');
     const { decision } = await decide(this.deps.store, this.deps.policies(), {
       user,
       signInId: flow.signInId,

@@ -32,7 +32,12 @@ export interface SignInAttempt {
 }
 
 export type SignInResult =
-  | { kind: 'rejected'; reason: 'invalidCredentials' | 'throttled' | 'locked'; signInId: string }
+  | {
+      kind: 'rejected';
+      reason: 'invalidCredentials' | 'throttled' | 'locked';
+      outcome: 'unknownUser' | 'wrongPassword' | 'throttled' | 'locked';
+      signInId: string;
+    }
   | {
       kind: 'evaluated';
       user: DirectoryUser;
@@ -75,20 +80,20 @@ export class SignInPipeline {
 
     if (await limits.throttled(attempt.ip, username, now)) {
       await record('throttled', knownUser?.id ?? null);
-      return { kind: 'rejected', reason: 'throttled', signInId };
+      return { kind: 'rejected', reason: 'throttled', outcome: 'throttled', signInId };
     }
     const familiar = knownUser ? await store.familiarity.familiarFeatures(knownUser.id) : [];
     const bucket = limits.bucketFor(username, familiar, attempt.deviceId, context.network);
     if (await limits.isLocked(bucket, now)) {
       await record('locked', knownUser?.id ?? null);
-      return { kind: 'rejected', reason: 'locked', signInId };
+      return { kind: 'rejected', reason: 'locked', outcome: 'locked', signInId };
     }
 
     const primary = await this.deps.authenticate(req, res);
     if (!primary.ok) {
       await limits.recordFailure(bucket, username, attempt.password, now);
       await record(primary.reason, knownUser?.id ?? null);
-      return { kind: 'rejected', reason: 'invalidCredentials', signInId };
+      return { kind: 'rejected', reason: 'invalidCredentials', outcome: primary.reason, signInId };
     }
     await limits.recordSuccess(bucket);
 

@@ -2,7 +2,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { SignInPipeline } from '../signin/pipeline.js';
+import type { SignInPipeline, SignInResult } from '../signin/pipeline.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { FlowService } from '../flows/service.js';
 import { NOTHING_SATISFIED } from '../policy/evaluate.js';
 import { describeSignInRisk } from '../risk/explain.js';
@@ -40,7 +41,18 @@ const signOutForm = z.object({ scope: z.enum(['here', 'everywhere']).default('he
 const GENERIC_FAILURE = 'The username or password is incorrect.';
 const TOO_MANY = 'Too many sign-in attempts. Wait a few minutes, then try again.';
 
+function countSignIn(metrics: Metrics, result: SignInResult): void {
+  if (result.kind === 'rejected') return metrics.countSignIn(result.outcome);
+  const { decision } = result;
+  metrics.countSignIn(
+    decision.kind === 'allow' ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
+  );
+  metrics.countDecision(decision.kind);
+  for (const draft of result.drafts) metrics.countDetection(draft.type, draft.level);
+}
+
 export interface SignInRouteDeps {
+  metrics: Metrics;
   basePath: string;
   logger: Logger;
   defaultReturnTo: string;
@@ -77,6 +89,7 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
     if (!form.ok) return showForm(req, res, 400, { ...keep, error: form.message });
 
     const deviceId = ensureDeviceId(req, res, deps.cookieSecure);
+    const stopTimer = deps.metrics.signInSeconds.startTimer();
     const result = await deps.pipeline.run(req, res, {
       username: form.value.username,
       password: form.value.password,
@@ -84,10 +97,12 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
       userAgent: String(req.headers['user-agent'] ?? ''),
       deviceId,
     });
-    // Ids, outcomes and levels only: never a password or the raw form.
-    deps.logger.info(
+    stopTimer();
+    countSignIn(deps.metrics, result);
+    // Ids, outcomes and levels only: never a password or the raw form. req.log carries the request id.
+    (req.log ?? deps.logger).info(
       result.kind === 'rejected'
-        ? { event: 'signIn', signInId: result.signInId, rejected: result.reason }
+        ? { event: 'signIn', signInId: result.signInId, rejected: result.outcome }
         : {
             event: 'signIn',
             signInId: result.signInId,

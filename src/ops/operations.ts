@@ -1,0 +1,42 @@
+/**
+ * The operations router an app mounts before its session middleware: liveness, readiness and
+ * Prometheus metrics. Metrics need `Authorization: Bearer <metricsToken>` when a token is configured;
+ * without one they are served to loopback clients only, never to the internet by accident.
+ */
+import { Router, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { timingSafeEqual } from 'node:crypto';
+import { healthRoutes } from './health.js';
+import type { Metrics } from './metrics.js';
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+function metricsGuard(token: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (token) {
+      const given = Buffer.from(String(req.headers.authorization ?? ''));
+      const expected = Buffer.from(`Bearer ${token}`);
+      if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    } else if (LOOPBACK.test(req.socket.remoteAddress ?? '')) {
+      return next();
+    }
+    res.status(404).type('text').send('Not found');
+  };
+}
+
+export function operationsRouter(options: {
+  ping: () => Promise<void>;
+  metrics: Metrics;
+  metricsToken?: string;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  router.use(
+    healthRoutes({
+      ping: options.ping,
+      onUnready: (reason) => options.logger.warn({ err: reason }, 'not ready: the store does not answer'),
+    }),
+  );
+  router.get('/metrics', metricsGuard(options.metricsToken), options.metrics.handler());
+  return router;
+}
