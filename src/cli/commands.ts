@@ -154,9 +154,18 @@ export const COMMANDS: Record<string, Command> = {
     async run(context) {
       const risk = new RiskService(context.store);
       const logger = pino({ level: 'silent' });
-      const scheduler = new JobScheduler(context.store.jobs, defaultJobs(context.store, risk, context.config), Date.now, logger);
+      const scheduler = new JobScheduler(
+        context.store.jobs,
+        defaultJobs(context.store, risk, context.config),
+        Date.now,
+        logger,
+      );
       for (const result of await scheduler.runDue()) {
-        context.out(result.ran ? `${result.job}: ${result.summary}` : `${result.job}: not due (ran recently or running elsewhere)`);
+        context.out(
+          result.ran
+            ? `${result.job}: ${result.summary}`
+            : `${result.job}: not due (ran recently or running elsewhere)`,
+        );
       }
     },
   },

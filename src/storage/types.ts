@@ -61,6 +61,8 @@ export interface SignInStore {
   /** The most recent sign-in that got in (allowed or MFA passed), for travel checks. */
   lastSuccessfulSignIn(userId: string, before: number): Promise<PastSignIn | null>;
   recentSignIns(userId: string, limit: number): Promise<SignInRecord[]>;
+  /** Users whose password was verified (any decision) in a sign-in from one of `ips` since `since`. */
+  usersSignedInFrom(ips: string[], since: number): Promise<string[]>;
 }
 
 export interface DetectionStore {
@@ -94,6 +96,29 @@ export interface FamiliarFeature {
 export interface FamiliarityStore {
   learnFamiliar(userId: string, features: Record<string, string | null>, at: number): Promise<void>;
   familiarFeatures(userId: string): Promise<FamiliarFeature[]>;
+}
+
+export interface FailedAttempt {
+  /** Keyed fingerprint of the password alone (never the password), so one password tried across accounts matches. */
+  fingerprint: string;
+  username: string;
+  ip: string;
+  at: number;
+}
+
+export interface SprayCandidate {
+  fingerprint: string;
+  accounts: number;
+  ips: string[];
+}
+
+/** Failed password attempts, for password-spray detection; kept for a short retention only. */
+export interface AttemptStore {
+  recordFailedAttempt(attempt: FailedAttempt): Promise<void>;
+  /** Fingerprints tried against at least `minAccounts` distinct usernames since `since`. */
+  sprayCandidates(since: number, minAccounts: number): Promise<SprayCandidate[]>;
+  /** Deletes attempts older than `before`; returns how many. */
+  pruneAttempts(before: number): Promise<number>;
 }
 
 /** Population statistics over legitimate sign-ins, for the familiarity model's p(feature value). */
@@ -168,6 +193,7 @@ export interface Store {
   detections: DetectionStore;
   familiarity: FamiliarityStore;
   population: PopulationStore;
+  attempts: AttemptStore;
   counters: CounterStore;
   flows: FlowStore;
   jobs: JobStore;

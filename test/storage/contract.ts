@@ -567,6 +567,70 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
     });
 
+    describe('failed attempts', () => {
+      it('finds a password fingerprint tried against many accounts, with its addresses', async () => {
+        for (const [i, username] of ['a', 'b', 'c', 'd'].entries()) {
+          await store.attempts.recordFailedAttempt({
+            fingerprint: 'fp-spray',
+            username,
+            ip: i < 2 ? '198.51.100.7' : '198.51.100.8',
+            at: T0 + i,
+          });
+        }
+        await store.attempts.recordFailedAttempt({
+          fingerprint: 'fp-typo',
+          username: 'a',
+          ip: '81.2.69.142',
+          at: T0,
+        });
+        await store.attempts.recordFailedAttempt({
+          fingerprint: 'fp-typo',
+          username: 'a',
+          ip: '81.2.69.142',
+          at: T0 + 5,
+        });
+        await store.attempts.recordFailedAttempt({
+          fingerprint: 'fp-old',
+          username: 'x',
+          ip: '1.1.1.1',
+          at: T0 - 10_000,
+        });
+        await store.attempts.recordFailedAttempt({
+          fingerprint: 'fp-old',
+          username: 'y',
+          ip: '1.1.1.1',
+          at: T0 - 10_000,
+        });
+        expect(await store.attempts.sprayCandidates(T0, 2)).to.deep.equal([
+          { fingerprint: 'fp-spray', accounts: 4, ips: ['198.51.100.7', '198.51.100.8'] },
+        ]);
+        expect(await store.attempts.pruneAttempts(T0)).to.equal(2);
+        expect(await store.attempts.sprayCandidates(0, 2)).to.have.length(1);
+      });
+
+      it('lists users whose password was verified from given addresses since a time', async () => {
+        const from = (ip: string, record: SignInRecord) => ({
+          ...record,
+          context: { ...record.context, ip },
+        });
+        await store.signIns.recordSignIn(from('198.51.100.7', signIn({ id: 's1', userId: 'u1', at: T0 })));
+        await store.signIns.recordSignIn(
+          from(
+            '198.51.100.7',
+            signIn({ id: 's2', userId: 'u2', at: T0, decision: null, outcome: 'wrongPassword' }),
+          ),
+        );
+        await store.signIns.recordSignIn(
+          from('198.51.100.7', signIn({ id: 's3', userId: 'u3', at: T0 - 100 })),
+        );
+        await store.signIns.recordSignIn(signIn({ id: 's4', userId: 'u4', at: T0 }));
+        expect(await store.signIns.usersSignedInFrom(['198.51.100.7', '203.0.113.1'], T0)).to.deep.equal([
+          'u1',
+        ]);
+        expect(await store.signIns.usersSignedInFrom([], T0)).to.deep.equal([]);
+      });
+    });
+
     describe('population', () => {
       it('counts sign-ins, users, values and distinct values, and reads only what is asked', async () => {
         await store.population.recordPopulation({ country: 'GB', browser: 'Chrome 120', device: null }, true);

@@ -15,6 +15,7 @@ import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
+import { createAttemptStore } from './attempts.js';
 import { PostgresSessionStore } from './sessions.js';
 
 export { PostgresSessionStore } from './sessions.js';
@@ -70,6 +71,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     detections: createDetectionStore(pool),
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
+    attempts: createAttemptStore(pool),
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),

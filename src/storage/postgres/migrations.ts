@@ -167,6 +167,18 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (feature, value)
   );
   `,
+  // 4: failed attempts (password fingerprints) for password-spray detection
+  `
+  CREATE TABLE failed_attempts (
+    seq BIGSERIAL PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    username    TEXT NOT NULL,
+    ip          TEXT NOT NULL,
+    at          BIGINT NOT NULL
+  );
+  CREATE INDEX failed_attempts_at ON failed_attempts (at);
+  CREATE INDEX sign_ins_ip_at ON sign_ins (ip, at);
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

@@ -179,5 +179,16 @@ export function createSignInStore(pool: Pool): SignInStore {
       );
       return rows.map(toRecord);
     },
+    async usersSignedInFrom(ips, since) {
+      if (ips.length === 0) return [];
+      // A decision is recorded only once the password was verified.
+      const { rows } = await pool.query<{ user_id: string }>(
+        `SELECT DISTINCT user_id FROM sign_ins
+         WHERE ip = ANY($1::text[]) AND at >= $2 AND decision IS NOT NULL AND user_id IS NOT NULL
+         ORDER BY user_id`,
+        [ips, since],
+      );
+      return rows.map((row) => row.user_id);
+    },
   };
 }

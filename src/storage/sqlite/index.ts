@@ -16,6 +16,7 @@ import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
+import { createAttemptStore } from './attempts.js';
 import { SqliteSessionStore } from './sessions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -58,6 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     detections: createDetectionStore(db),
     familiarity: createFamiliarityStore(db),
     population: createPopulationStore(db),
+    attempts: createAttemptStore(db),
     counters: createCounterStore(db),
     flows: createFlowStore(db),
     jobs: createJobStore(db),

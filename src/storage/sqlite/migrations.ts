@@ -157,6 +157,18 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (feature, value)
   ) STRICT;
   `,
+  // 4: failed attempts (password fingerprints) for password-spray detection
+  `
+  CREATE TABLE failed_attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    fingerprint TEXT NOT NULL,
+    username    TEXT NOT NULL,
+    ip          TEXT NOT NULL,
+    at          INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX failed_attempts_at ON failed_attempts (at);
+  CREATE INDEX sign_ins_ip_at ON sign_ins (ip, at);
+  `,
 ];
 
 /**

@@ -164,5 +164,17 @@ export function createSignInStore(db: Db): SignInStore {
     async recentSignIns(userId, limit) {
       return recent.all(userId, limit).map(toRecord);
     },
+    async usersSignedInFrom(ips, since) {
+      if (ips.length === 0) return [];
+      // A decision is recorded only once the password was verified.
+      const rows = db
+        .prepare<[string, number], { user_id: string }>(
+          `SELECT DISTINCT user_id FROM sign_ins
+           WHERE ip IN (SELECT value FROM json_each(?)) AND at >= ? AND decision IS NOT NULL AND user_id IS NOT NULL
+           ORDER BY user_id`,
+        )
+        .all(JSON.stringify(ips), since);
+      return rows.map((row) => row.user_id);
+    },
   };
 }
