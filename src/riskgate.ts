@@ -29,6 +29,7 @@ import { FlowService } from './flows/service.js';
 import { issueTemporaryPassword, requirePasswordReset } from './remediation/passwordActions.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { defaultJobs } from './jobs/index.js';
+import { PasswordSprayWatch } from './jobs/passwordSpray.js';
 import { createSessionMiddleware } from './web/session.js';
 import { createCsrf } from './web/security.js';
 import { createRenderer } from './web/render.js';
@@ -101,6 +102,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const policies = (): Policies => config.policies;
 
   const risk = new RiskService(store);
+  const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
   const flows = new FlowService({
@@ -119,11 +121,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     detectionConfig: config.detection,
     risk,
     limits: new SignInLimits(store.counters, keys, config),
+    spray,
     policies,
     now,
   });
   const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
-  const jobs = new JobScheduler(store.jobs, defaultJobs(store, risk, config), now, logger);
+  const jobs = new JobScheduler(store.jobs, defaultJobs(store, risk, config, spray), now, logger);
   if (config.jobs.enabled) jobs.start(config.jobs.intervalMinutes * 60_000);
 
   const csrf = createCsrf();

@@ -9,6 +9,9 @@ import { seedDemo } from './demo.js';
 import pino from 'pino';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { defaultJobs } from '../jobs/index.js';
+import { PasswordSprayWatch } from '../jobs/passwordSpray.js';
+import { Keys } from '../crypto/keys.js';
+import { resolveSecrets } from '../config/secrets.js';
 import { normalizeUsername } from '../auth/username.js';
 import { BuiltinDirectory } from '../auth/builtinDirectory.js';
 import { RiskService } from '../remediation/riskService.js';
@@ -153,13 +156,10 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'jobs:run  (runs offline jobs that are due now; skips any another instance is running)',
     async run(context) {
       const risk = new RiskService(context.store);
-      const logger = pino({ level: 'silent' });
-      const scheduler = new JobScheduler(
-        context.store.jobs,
-        defaultJobs(context.store, risk, context.config),
-        Date.now,
-        logger,
-      );
+      const keys = new Keys(resolveSecrets(context.config).masterKey);
+      const spray = PasswordSprayWatch.fromConfig(context.store, keys, context.config);
+      const jobs = defaultJobs(context.store, risk, context.config, spray);
+      const scheduler = new JobScheduler(context.store.jobs, jobs, Date.now, pino({ level: 'silent' }));
       for (const result of await scheduler.runDue()) {
         context.out(
           result.ran

@@ -117,9 +117,25 @@ export const optionsSchema = z
           .object({ level: level.default('low') })
           .strict()
           .default({ level: 'low' }),
+        passwordSpray: z
+          .object({
+            windowHours: z
+              .number()
+              .int()
+              .min(1)
+              .max(24 * 30)
+              .default(24),
+            minAccounts: z.number().int().min(2).default(10),
+          })
+          .strict()
+          .default({ windowHours: 24, minAccounts: 10 }),
       })
       .strict()
-      .default({ impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 }, newCountry: { level: 'low' } }),
+      .default({
+        impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 },
+        newCountry: { level: 'low' },
+        passwordSpray: { windowHours: 24, minAccounts: 10 },
+      }),
     geo: z
       .union([
         z.literal(false),

@@ -4,8 +4,14 @@ import type { RiskService } from '../remediation/riskService.js';
 import type { Store } from '../storage/types.js';
 import { riskAgeingJob } from './riskAgeing.js';
 import type { Job } from './scheduler.js';
+import type { PasswordSprayWatch } from './passwordSpray.js';
 
-export function defaultJobs(store: Store, risk: RiskService, config: Pick<RiskgateConfig, 'jobs'>): Job[] {
+export function defaultJobs(
+  store: Store,
+  risk: RiskService,
+  config: Pick<RiskgateConfig, 'jobs'>,
+  spray: PasswordSprayWatch,
+): Job[] {
   const intervalMs = config.jobs.intervalMinutes * 60_000;
-  return [riskAgeingJob(store, risk, config.jobs.lowRiskAgeingDays, intervalMs)];
+  return [riskAgeingJob(store, risk, config.jobs.lowRiskAgeingDays, intervalMs), spray.job(risk, intervalMs)];
 }

@@ -23,7 +23,8 @@ export interface DetectorInput {
   context: SignInContext;
   history: { lastSuccess: PastSignIn | null; familiar: FamiliarFeature[] };
   /** Computed outside; detectors never see the password itself. */
-  credential: { breached: boolean };
+  /** Verdicts about the password, computed outside: `sprayed` = seen in a password-spray attack. */
+  credential: { breached: boolean; sprayed?: boolean };
   config: DetectionConfig;
 }
 

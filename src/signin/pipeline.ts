@@ -22,6 +22,7 @@ import type { Policies } from '../policy/schema.js';
 import { NOTHING_SATISFIED } from '../policy/evaluate.js';
 import { decide } from './decide.js';
 import type { SignInLimits } from './limits.js';
+import type { PasswordSprayWatch } from '../jobs/passwordSpray.js';
 
 export interface SignInAttempt {
   username: string;
@@ -58,6 +59,7 @@ export interface PipelineDeps {
   detectionConfig: DetectionConfig;
   risk: RiskService;
   limits: SignInLimits;
+  spray: PasswordSprayWatch;
   policies: () => Policies;
   now: () => number;
 }
@@ -92,6 +94,7 @@ export class SignInPipeline {
     const primary = await this.deps.authenticate(req, res);
     if (!primary.ok) {
       await limits.recordFailure(bucket, username, attempt.password, now);
+      await this.deps.spray.recordFailure(username, attempt.ip, attempt.password, now);
       await record(primary.reason, knownUser?.id ?? null);
       return { kind: 'rejected', reason: 'invalidCredentials', outcome: primary.reason, signInId };
     }
@@ -101,7 +104,10 @@ export class SignInPipeline {
     const assessment = assessSignIn(this.deps.detectors, {
       context,
       history: { lastSuccess: await store.signIns.lastSuccessfulSignIn(user.id, now), familiar },
-      credential: { breached: isCommonPassword(attempt.password) },
+      credential: {
+        breached: isCommonPassword(attempt.password),
+        sprayed: await this.deps.spray.isSprayed(attempt.password, now),
+      },
       config: this.deps.detectionConfig,
     });
     // The sign-in row goes first so detections can reference it; both are stored before we answer.

@@ -2,10 +2,11 @@
 import type { Detector } from '../detector.js';
 import { impossibleTravel } from './impossibleTravel.js';
 import { leakedCredentials } from './leakedCredentials.js';
+import { sprayedPassword } from './passwordSpray.js';
 import { newCountry } from './newCountry.js';
 
 export { impossibleTravel, leakedCredentials, newCountry };
 
 export function realtimeDetectors(): Detector[] {
-  return [leakedCredentials, impossibleTravel, newCountry];
+  return [leakedCredentials, sprayedPassword, impossibleTravel, newCountry];
 }

@@ -48,7 +48,7 @@ describe('userReportedSuspicious draft', () => {
 describe('realtimeDetectors', () => {
   it('lists each sign-in-time detector once', () => {
     const types = realtimeDetectors().map((d) => d.type);
-    expect(types).to.have.members(['leakedCredentials', 'impossibleTravel', 'newCountry']);
+    expect(types).to.have.members(['leakedCredentials', 'passwordSpray', 'impossibleTravel', 'newCountry']);
     expect(new Set(types).size).to.equal(types.length);
   });
 });

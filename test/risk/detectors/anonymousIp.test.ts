@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import type { AnonymousKind } from '../../../src/signals/feeds/feeds.js';
+import { IpFeeds } from '../../../src/signals/feeds/feeds.js';
+import { IpRangeSet } from '../../../src/signals/feeds/ipSet.js';
+import { anonymousIpDetector, detectAnonymousIp } from '../../../src/risk/detectors/anonymousIp.js';
+import { context, input, PLACES } from '../fixtures.js';
+
+describe('anonymousIp detector', () => {
+  const cases: { anonymous: AnonymousKind | null; reason: string | null }[] = [
+    { anonymous: 'tor', reason: 'Signed in through Tor' },
+    { anonymous: 'vpn', reason: 'Signed in through a VPN or anonymising proxy' },
+    { anonymous: 'hosting', reason: "Signed in from a hosting provider's network" },
+    { anonymous: null, reason: null },
+  ];
+  for (const c of cases) {
+    it(`${c.anonymous ?? 'an unlisted IP'} -> ${c.reason ?? 'no detection'}`, () => {
+      const draft = detectAnonymousIp({ anonymous: c.anonymous });
+      expect(draft?.reason ?? null).to.equal(c.reason);
+      if (draft) {
+        expect(draft).to.deep.equal({
+          type: 'anonymousIp',
+          level: 'medium',
+          timing: 'realtime',
+          scope: 'signIn',
+          reason: c.reason,
+          evidence: { kind: c.anonymous },
+        });
+      }
+    });
+  }
+
+  it('as a Detector, looks up the sign-in IP in the feeds', () => {
+    const feeds = IpFeeds.fromSets({ tor: new IpRangeSet(['203.0.113.0/24']) });
+    const detector = anonymousIpDetector((ip) => feeds.lookup(ip));
+    expect(detector.type).to.equal('anonymousIp');
+    // The fixture context signs in from 203.0.113.7.
+    const drafts = detector.detect(input({ context: context(PLACES.berlin) }));
+    expect(drafts.map((d) => d.reason)).to.deep.equal(['Signed in through Tor']);
+    expect(
+      anonymousIpDetector((ip) => IpFeeds.empty().lookup(ip)).detect(
+        input({ context: context(PLACES.berlin) }),
+      ),
+    ).to.deep.equal([]);
+  });
+});
