@@ -13,7 +13,11 @@ import { resolveSecrets } from './config/secrets.js';
 import { Keys } from './crypto/keys.js';
 import type { UserDirectory } from './domain/identity.js';
 import type { Store } from './storage/types.js';
+import path from 'node:path';
 import { openStore } from './storage/open.js';
+import { IpFeeds } from './signals/feeds/feeds.js';
+import { BreachCorpus } from './signals/breach/corpus.js';
+import { SignInActivity } from './signin/activity.js';
 import { BuiltinDirectory } from './auth/builtinDirectory.js';
 import { createPrimaryAuthenticator } from './auth/strategy.js';
 import { GeoIp } from './signals/geo.js';
@@ -101,6 +105,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;
   const policies = (): Policies => config.policies;
 
+  const feeds = await IpFeeds.load(config.feedsDir ?? path.join(config.dataDir, 'feeds'));
+  const breach = config.breachCorpus ? await BreachCorpus.open(config.breachCorpus) : null;
   const risk = new RiskService(store);
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
@@ -122,6 +128,10 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     risk,
     limits: new SignInLimits(store.counters, keys, config),
     spray,
+    activity: new SignInActivity(store.counters, keys, config.throttle.windowSeconds * 1000),
+    feeds,
+    breach,
+    logger,
     policies,
     now,
   });
@@ -211,6 +221,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     close: async () => {
       await jobs.stop();
+      await breach?.close();
       await store.close();
     },
   };

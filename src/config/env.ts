@@ -285,6 +285,20 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'low-level detections older than this are closed by the system',
   },
   {
+    name: 'RISKGATE_FEEDS_DIR',
+    path: 'feedsDir',
+    kind: 'string',
+    default: '<data folder>/feeds',
+    meaning: 'folder of IP lists (tor.txt, vpn.txt, hosting.txt, malicious.txt; one IP or CIDR per line)',
+  },
+  {
+    name: 'RISKGATE_BREACH_CORPUS',
+    path: 'breachCorpus',
+    kind: 'string',
+    default: '(none: the built-in list of 49,000 common passwords only)',
+    meaning: 'breached-password file in the Have I Been Pwned "SHA-1:count" format, searched on disk',
+  },
+  {
     name: 'RISKGATE_METRICS_TOKEN',
     path: 'metricsToken',
     kind: 'string',

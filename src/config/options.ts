@@ -117,6 +117,15 @@ export const optionsSchema = z
           .object({ level: level.default('low') })
           .strict()
           .default({ level: 'low' }),
+        familiarity: z
+          .object({
+            low: z.number().default(1),
+            medium: z.number().default(3),
+            high: z.number().default(5),
+          })
+          .strict()
+          .refine((t) => t.low < t.medium && t.medium < t.high, 'thresholds must rise: low < medium < high')
+          .default({ low: 1, medium: 3, high: 5 }),
         passwordSpray: z
           .object({
             windowHours: z
@@ -134,6 +143,7 @@ export const optionsSchema = z
       .default({
         impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 },
         newCountry: { level: 'low' },
+        familiarity: { low: 1, medium: 3, high: 5 },
         passwordSpray: { windowHours: 24, minAccounts: 10 },
       }),
     geo: z
@@ -142,6 +152,10 @@ export const optionsSchema = z
         z.object({ ipv4File: z.string().optional(), ipv6File: z.string().optional() }).strict(),
       ])
       .default({}),
+    /** Folder of IP feed files (tor.txt, vpn.txt, hosting.txt, malicious.txt); default <dataDir>/feeds. */
+    feedsDir: z.string().min(1).optional(),
+    /** A breached-password corpus in the Have I Been Pwned "SHA-1:count" format (searched on disk). */
+    breachCorpus: z.string().min(1).optional(),
     /** Bearer token for GET /metrics; without one, metrics are served to loopback clients only. */
     metricsToken: z.string().min(16).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -13,7 +13,7 @@ import type { Store } from '../storage/types.js';
 import type { Policies } from '../policy/schema.js';
 import type { Satisfied } from '../policy/evaluate.js';
 import { decide } from '../signin/decide.js';
-import { familiarFeaturesOf } from '../risk/assess.js';
+import { learnFromSignIn } from '../risk/learn.js';
 import { FLOW_MACHINES } from './index.js';
 import { nextState, DONE, type FlowEvent, type StepName } from './machine.js';
 import { flowData, type FlowData } from './flowData.js';
@@ -172,6 +172,6 @@ export class FlowService {
     const signIn = await store.signIns.getSignIn(start.signInId);
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';
     await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
-    if (signIn) await store.familiarity.learnFamiliar(start.user.id, familiarFeaturesOf(signIn.context), now);
+    if (signIn) await learnFromSignIn(store, start.user.id, signIn.context, now);
   }
 }

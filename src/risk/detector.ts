@@ -5,12 +5,18 @@
  */
 import type { DetectionDraft, DetectionLevel, DetectionType } from '../domain/risk.js';
 import type { PastSignIn, SignInContext } from '../domain/signIn.js';
+import type { IpLookup } from '../signals/feeds/feeds.js';
+import type { IpActivity } from './detectors/maliciousIp.js';
+import type { FailuresBeforeSuccess } from './detectors/bruteForce.js';
+import type { PopulationStats } from './model/stats.js';
 import type { FamiliarFeature } from '../storage/types.js';
 
 /** Every threshold is a named config value (DESIGN.md "Detections"). */
 export interface DetectionConfig {
   impossibleTravel: { minSpeedKmh: number; minDistanceKm: number };
   newCountry: { level: DetectionLevel };
+  /** log10 score thresholds of the familiarity model; its defaults when absent. */
+  familiarity?: { low: number; medium: number; high: number };
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
@@ -25,7 +31,17 @@ export interface DetectorInput {
   /** Computed outside; detectors never see the password itself. */
   /** Verdicts about the password, computed outside: `sprayed` = seen in a password-spray attack. */
   credential: { breached: boolean; sprayed?: boolean };
+  /** What the pipeline gathered about the address and the account (feeds, shared counters). */
+  signals?: SignInSignals;
+  /** Population statistics for this sign-in's feature values (the familiarity model's p(x)). */
+  population?: PopulationStats;
   config: DetectionConfig;
+}
+
+export interface SignInSignals {
+  ip: IpLookup;
+  ipActivity: IpActivity;
+  accountFailures: FailuresBeforeSuccess;
 }
 
 export interface Detector {

@@ -7,18 +7,8 @@
  */
 import type { Keys } from '../crypto/keys.js';
 import type { CounterStore } from '../storage/types.js';
-
-export interface IpActivity {
-  failures: number;
-  distinctUsers: number;
-  successes: number;
-}
-
-export interface AccountFailures {
-  failures: number;
-  distinctPasswords: number;
-  windowMinutes: number;
-}
+import type { IpActivity } from '../risk/detectors/maliciousIp.js';
+import type { FailuresBeforeSuccess } from '../risk/detectors/bruteForce.js';
 
 export class SignInActivity {
   constructor(
@@ -56,7 +46,7 @@ export class SignInActivity {
     return { failures, distinctUsers, successes };
   }
 
-  async accountFailures(username: string, now: number): Promise<AccountFailures> {
+  async accountFailures(username: string, now: number): Promise<FailuresBeforeSuccess> {
     const [failures, distinctPasswords] = await Promise.all([
       this.counters.count(`account:fail:${username}`, now),
       this.counters.count(`account:pws:${username}`, now),

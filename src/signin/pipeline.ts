@@ -17,12 +17,17 @@ import { isCommonPassword } from '../auth/commonPasswords.js';
 import { normalizeUsername } from '../auth/username.js';
 import type { Detector, DetectionConfig } from '../risk/detector.js';
 import { assessSignIn } from '../risk/assess.js';
+import { modelFeaturesOf, populationStatsFrom } from '../risk/model/index.js';
 import type { RiskService } from '../remediation/riskService.js';
 import type { Policies } from '../policy/schema.js';
 import { NOTHING_SATISFIED } from '../policy/evaluate.js';
 import { decide } from './decide.js';
 import type { SignInLimits } from './limits.js';
 import type { PasswordSprayWatch } from '../jobs/passwordSpray.js';
+import type { SignInActivity } from './activity.js';
+import type { IpFeeds } from '../signals/feeds/feeds.js';
+import type { BreachCorpus } from '../signals/breach/corpus.js';
+import type { Logger } from 'pino';
 
 export interface SignInAttempt {
   username: string;
@@ -60,12 +65,29 @@ export interface PipelineDeps {
   risk: RiskService;
   limits: SignInLimits;
   spray: PasswordSprayWatch;
+  activity: SignInActivity;
+  feeds: IpFeeds;
+  /** Breached-password corpus on disk, beside the built-in common-password list. */
+  breach: BreachCorpus | null;
+  logger: Logger;
   policies: () => Policies;
   now: () => number;
 }
 
 export class SignInPipeline {
   constructor(private readonly deps: PipelineDeps) {}
+
+  /** The built-in list first (in memory); then the on-disk corpus. A corpus read error is logged, not fatal. */
+  private async isBreached(password: string): Promise<boolean> {
+    if (isCommonPassword(password)) return true;
+    if (!this.deps.breach) return false;
+    try {
+      return (await this.deps.breach.count(password)) > 0;
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'breach corpus unreadable: checked the built-in list only');
+      return false;
+    }
+  }
 
   async run(req: Request, res: Response, attempt: SignInAttempt): Promise<SignInResult> {
     const { store, directory, limits } = this.deps;
@@ -95,6 +117,7 @@ export class SignInPipeline {
     if (!primary.ok) {
       await limits.recordFailure(bucket, username, attempt.password, now);
       await this.deps.spray.recordFailure(username, attempt.ip, attempt.password, now);
+      await this.deps.activity.recordFailure(attempt.ip, username, attempt.password, now);
       await record(primary.reason, knownUser?.id ?? null);
       return { kind: 'rejected', reason: 'invalidCredentials', outcome: primary.reason, signInId };
     }
@@ -105,11 +128,18 @@ export class SignInPipeline {
       context,
       history: { lastSuccess: await store.signIns.lastSuccessfulSignIn(user.id, now), familiar },
       credential: {
-        breached: isCommonPassword(attempt.password),
+        breached: await this.isBreached(attempt.password),
         sprayed: await this.deps.spray.isSprayed(attempt.password, now),
+      },
+      population: populationStatsFrom(await store.population.populationSnapshot(modelFeaturesOf(context))),
+      signals: {
+        ip: this.deps.feeds.lookup(attempt.ip),
+        ipActivity: await this.deps.activity.ipActivity(attempt.ip, now),
+        accountFailures: await this.deps.activity.accountFailures(username, now),
       },
       config: this.deps.detectionConfig,
     });
+    await this.deps.activity.recordSuccess(attempt.ip, username, now);
     // The sign-in row goes first so detections can reference it; both are stored before we answer.
     const signIn: SignInRecord = {
       ...failedRecord(signInId, user.id, username, context, 'interrupted', now),

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Store } from './types.js';
 import { openSqliteStore } from './sqlite/index.js';
+import type { RedisParts } from './redis/index.js';
 
 export interface StoreSettings {
   dataDir: string;
@@ -28,6 +29,29 @@ async function openDatabase(settings: StoreSettings): Promise<Store> {
   return openSqliteStore({ file: path.join(settings.dataDir, 'riskgate.sqlite') });
 }
 
+/** The SQL store with counters, limits and sessions moved to Redis; ping and close cover both. */
+export function withRedis(sql: Store, redis: RedisParts): Store {
+  return {
+    ...sql,
+    counters: redis.counters,
+    sessions: redis.sessions,
+    async ping() {
+      await Promise.all([sql.ping(), redis.ping()]);
+    },
+    async close() {
+      await Promise.all([sql.close(), redis.close()]);
+    },
+  };
+}
+
 export async function openStore(settings: StoreSettings): Promise<Store> {
-  return openDatabase(settings);
+  const sql = await openDatabase(settings);
+  if (!settings.redisUrl) return sql;
+  try {
+    const { openRedisParts } = await import('./redis/index.js');
+    return withRedis(sql, await openRedisParts({ url: settings.redisUrl, prefix: settings.redisPrefix }));
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
 }

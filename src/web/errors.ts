@@ -58,6 +58,12 @@ export function errorHandler(
     if (res.headersSent) return next(error);
     const code = (error as { code?: string }).code;
     const status = (error as { status?: number }).status;
+    if (status === 404) return notFound(render)(req, res, next);
+    // Any failure during an outage is the outage (a CSRF token fails when its session could not be stored).
+    if (await storeIsDown(ping)) {
+      logger.warn({ err: error, path: req.path }, 'backing store unavailable: failing closed');
+      return unavailable(req, res);
+    }
     if (code === 'EBADCSRFTOKEN') {
       return render(
         req,
@@ -71,11 +77,6 @@ export function errorHandler(
         },
         403,
       ).catch(next);
-    }
-    if (status === 404) return notFound(render)(req, res, next);
-    if (await storeIsDown(ping)) {
-      logger.warn({ err: error, path: req.path }, 'backing store unavailable: failing closed');
-      return unavailable(req, res);
     }
     const referenceId = randomUUID();
     logger.error({ err: error, referenceId, path: req.path }, 'unexpected error');

@@ -1,12 +1,22 @@
-/** Runs a suite once per storage backend, each test on a fresh store (temp SQLite file or PostgreSQL schema). */
+/** Runs a suite once per storage backend, each test on a fresh store (temp SQLite file, PostgreSQL schema, Redis prefix). */
 import pg from 'pg';
 import { startRiskgate, type TestRiskgate } from './riskgate.js';
 import { POSTGRES_URL, dropSchema, randomSchema, requirePostgres } from './postgres.js';
 import { openPostgresStore } from '../../src/storage/postgres/index.js';
 import type { RiskgateOptions } from '../../src/riskgate.js';
+import { withRedis } from '../../src/storage/open.js';
+import { openRedisParts } from '../../src/storage/redis/index.js';
+import {
+  REDIS_URL,
+  closeAdmin,
+  deletePrefix,
+  randomPrefix,
+  requireRedis,
+  type RedisClient,
+} from './redis.js';
 
-export type Backend = 'SQLite' | 'PostgreSQL';
-export const BACKENDS: Backend[] = ['SQLite', 'PostgreSQL'];
+export type Backend = 'SQLite' | 'PostgreSQL' | 'PostgreSQL + Redis';
+export const BACKENDS: Backend[] = ['SQLite', 'PostgreSQL', 'PostgreSQL + Redis'];
 
 export function describeOnEveryBackend(
   title: string,
@@ -18,11 +28,15 @@ export function describeOnEveryBackend(
       let admin: pg.Pool | null = null;
       let schema = '';
       let current: TestRiskgate | null = null;
+      let redisAdmin: RedisClient | null = null;
+      let prefix = '';
       before(async function () {
-        if (backend === 'PostgreSQL') admin = await requirePostgres(this);
+        if (backend !== 'SQLite') admin = await requirePostgres(this);
+        if (backend === 'PostgreSQL + Redis') redisAdmin = await requireRedis(this);
       });
       after(async () => {
         await admin?.end();
+        await closeAdmin(redisAdmin);
       });
       beforeEach(async () => {
         if (backend === 'SQLite') {
@@ -30,15 +44,22 @@ export function describeOnEveryBackend(
           return;
         }
         schema = randomSchema();
+        const sql = await openPostgresStore({ connectionString: POSTGRES_URL, schema });
+        if (backend === 'PostgreSQL') {
+          current = await startRiskgate({ ...options, store: sql });
+          return;
+        }
+        prefix = randomPrefix();
         current = await startRiskgate({
           ...options,
-          store: await openPostgresStore({ connectionString: POSTGRES_URL, schema }),
+          store: withRedis(sql, await openRedisParts({ url: REDIS_URL, prefix })),
         });
       });
       afterEach(async () => {
         await current?.close();
         current = null;
-        if (backend === 'PostgreSQL') await dropSchema(admin, schema);
+        if (backend !== 'SQLite') await dropSchema(admin, schema);
+        if (backend === 'PostgreSQL + Redis') await deletePrefix(redisAdmin, prefix);
       });
       body(() => current!);
     });

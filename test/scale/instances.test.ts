@@ -1,5 +1,5 @@
 /**
- * Two real server processes sharing PostgreSQL (and Redis when available), as behind a load balancer:
+ * Two real server processes sharing PostgreSQL and Redis, as behind a load balancer:
  * a flow started on one continues on the other, lockout is counted across both, signing out
  * everywhere on one signs out on the other, and offline jobs run once between them.
  */
@@ -11,6 +11,14 @@ import { TestClient } from '../helpers/client.js';
 import { IP } from '../helpers/riskgate.js';
 import { POSTGRES_URL, dropSchema, randomSchema, requirePostgres } from '../helpers/postgres.js';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
+import {
+  REDIS_URL,
+  closeAdmin,
+  deletePrefix,
+  randomPrefix,
+  requireRedis,
+  type RedisClient,
+} from '../helpers/redis.js';
 import { openPostgresStore } from '../../src/storage/postgres/index.js';
 import { createUser } from '../../src/auth/users.js';
 import { Keys } from '../../src/crypto/keys.js';
@@ -27,19 +35,27 @@ describe('several instances behind a load balancer', function () {
   let b: ServerProcess;
   const encryptionKey = randomBytes(32).toString('base64');
 
+  let redisAdmin: RedisClient | null = null;
+  let prefix: string;
+
   before(async function () {
     admin = await requirePostgres(this);
+    redisAdmin = await requireRedis(this);
   });
   after(async () => {
     await admin?.end();
+    await closeAdmin(redisAdmin);
   });
 
   beforeEach(async () => {
     schema = randomSchema();
+    prefix = randomPrefix();
     store = await openPostgresStore({ connectionString: POSTGRES_URL, schema });
     const env = {
       RISKGATE_DATABASE_URL: POSTGRES_URL,
       RISKGATE_DATABASE_SCHEMA: schema,
+      RISKGATE_REDIS_URL: REDIS_URL,
+      RISKGATE_REDIS_PREFIX: prefix,
       RISKGATE_ENCRYPTION_KEY: encryptionKey,
       RISKGATE_SESSION_SECRET: randomBytes(32).toString('base64url'),
       RISKGATE_TRUST_PROXY: 'loopback',
@@ -52,6 +68,7 @@ describe('several instances behind a load balancer', function () {
     await Promise.all([a?.stop(), b?.stop()]);
     await store?.close();
     await dropSchema(admin, schema);
+    await deletePrefix(redisAdmin, prefix);
   });
 
   async function addUser(username: string): Promise<string> {

@@ -2,7 +2,17 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { startRiskgate, IP, type TestRiskgate } from '../helpers/riskgate.js';
 import { TestClient } from '../helpers/client.js';
-import { dropSchema, randomSchema, requirePostgres } from '../helpers/postgres.js';
+import { POSTGRES_URL, dropSchema, randomSchema, requirePostgres } from '../helpers/postgres.js';
+import {
+  REDIS_URL,
+  closeAdmin,
+  deletePrefix,
+  randomPrefix,
+  requireRedis,
+  type RedisClient,
+} from '../helpers/redis.js';
+import { openRedisParts } from '../../src/storage/redis/index.js';
+import { withRedis } from '../../src/storage/open.js';
 import { TcpProxy } from '../helpers/tcpProxy.js';
 import { openPostgresStore } from '../../src/storage/postgres/index.js';
 
@@ -93,5 +103,69 @@ describe('faults fail closed (PostgreSQL cut off and restored)', function () {
     expect(page.html).to.contain('name="code"');
     const change = await client.submit('/auth/flow/mfa', { code: rg!.totp(user.totpSecret!, 1) });
     expect(change.html).to.contain('name="newPassword"');
+  });
+});
+
+describe('faults fail closed (Redis cut off and restored)', function () {
+  this.timeout(60_000);
+  let admin: pg.Pool | null = null;
+  let redisAdmin: RedisClient | null = null;
+  let proxy: TcpProxy;
+  let schema: string;
+  let prefix: string;
+  let rg: TestRiskgate | null = null;
+
+  before(async function () {
+    admin = await requirePostgres(this);
+    redisAdmin = await requireRedis(this);
+  });
+  after(async () => {
+    await admin?.end();
+    await closeAdmin(redisAdmin);
+  });
+  beforeEach(async () => {
+    schema = randomSchema();
+    prefix = randomPrefix();
+    proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
+    const sql = await openPostgresStore({ connectionString: POSTGRES_URL, schema });
+    const redis = await openRedisParts({ url: `redis://127.0.0.1:${proxy.port}`, prefix });
+    rg = await startRiskgate({
+      store: withRedis(sql, redis),
+      jobs: { enabled: false, intervalMinutes: 60, lowRiskAgeingDays: 180 },
+    });
+  });
+  afterEach(async () => {
+    await proxy.restore();
+    await rg?.close();
+    rg = null;
+    await proxy.close();
+    await dropSchema(admin, schema);
+    await deletePrefix(redisAdmin, prefix);
+  });
+
+  it('with Redis down, sessions and sign-ins fail closed with a 503, and recover by themselves', async () => {
+    const user = await rg!.addUser('alice');
+    const client = new TestClient(rg!.app, IP.london);
+    await client.signIn('alice', user.password);
+    expect((await client.get('/', { follow: false })).status).to.equal(200);
+    await proxy.cut();
+    const page = await client.get('/', { follow: false });
+    expect(page.status).to.equal(503);
+    expect(page.html).to.not.contain('signed in as');
+    // Showing the form needs no stored state; submitting it does, and cannot complete.
+    const fresh = new TestClient(rg!.app, IP.london);
+    await fresh.get('/auth/sign-in');
+    const attempt = fresh.last.html.includes('name="password"')
+      ? await fresh.submit('/auth/sign-in', { username: 'alice', password: user.password })
+      : fresh.last;
+    expect(attempt.status).to.equal(503);
+    expect(attempt.html).to.not.contain('signed in as');
+    await proxy.restore();
+    const until = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < until && (status = (await client.get('/', { follow: false })).status) !== 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).to.equal(200);
   });
 });

@@ -26,16 +26,11 @@ export function detectAnonymousIp(ip: { anonymous: AnonymousKind | null }): Dete
   };
 }
 
-/**
- * The same check as a `Detector` over the sign-in's IP, for the real-time detector list. `lookup`
- * must be synchronous and in memory (e.g. `(ip) => feeds.lookup(ip)`), which keeps it pure.
- */
-export function anonymousIpDetector(lookup: (ip: string) => { anonymous: AnonymousKind | null }): Detector {
-  return {
-    type: 'anonymousIp',
-    detect({ context }) {
-      const draft = detectAnonymousIp(lookup(context.ip));
-      return draft ? [draft] : [];
-    },
-  };
-}
+/** The real-time detector: the sign-in's address in the anonymiser feeds. */
+export const anonymousIp: Detector = {
+  type: 'anonymousIp',
+  detect({ signals }) {
+    const draft = signals ? detectAnonymousIp(signals.ip) : null;
+    return draft ? [draft] : [];
+  },
+};

@@ -21,7 +21,8 @@ export interface BruteForceConfig {
   minDistinctPasswords: number;
 }
 
-export const DEFAULT_BRUTE_FORCE_CONFIG: BruteForceConfig = { minFailures: 10, minDistinctPasswords: 2 };
+// Below the lockout threshold (10): a guess that succeeds before lockout must still be noticed.
+export const DEFAULT_BRUTE_FORCE_CONFIG: BruteForceConfig = { minFailures: 6, minDistinctPasswords: 2 };
 
 export function detectBruteForce(
   before: FailuresBeforeSuccess,
@@ -43,16 +44,11 @@ export function detectBruteForce(
   };
 }
 
-/** The same check as a `Detector`, built per sign-in with the counts the caller gathered. */
-export function bruteForceDetector(
-  before: FailuresBeforeSuccess,
-  config: Partial<BruteForceConfig> = {},
-): Detector {
-  return {
-    type: 'bruteForce',
-    detect() {
-      const draft = detectBruteForce(before, config);
-      return draft ? [draft] : [];
-    },
-  };
-}
+/** The real-time detector: many distinct wrong passwords on the account before this success. */
+export const bruteForce: Detector = {
+  type: 'bruteForce',
+  detect({ signals }) {
+    const draft = signals ? detectBruteForce(signals.accountFailures) : null;
+    return draft ? [draft] : [];
+  },
+};

@@ -38,9 +38,10 @@ function placeName(geo: GeoLocation): string {
 
 export const impossibleTravel: Detector = {
   type: 'impossibleTravel',
-  detect({ context, history, config }) {
+  detect({ context, history, config, signals }) {
     const last = history.lastSuccess;
-    if (!last) return [];
+    // A VPN or anonymiser exit says nothing about where the person is: travel is not judged then.
+    if (!last || signals?.ip.anonymous) return [];
     const from = pointOf(last.geo);
     const to = pointOf(context.geo);
     if (!from || !to) return [];

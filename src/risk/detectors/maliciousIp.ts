@@ -68,20 +68,11 @@ export function detectMaliciousIp(
   };
 }
 
-/**
- * The same check as a `Detector`. Activity comes from storage (async), so the caller gathers it
- * for this sign-in first and builds the detector with it; the reputation lookup is in memory.
- */
-export function maliciousIpDetector(
-  reputationOf: (ip: string) => { malicious: boolean },
-  activity: IpActivity,
-  config: MaliciousIpConfig = DEFAULT_MALICIOUS_IP_CONFIG,
-): Detector {
-  return {
-    type: 'maliciousIp',
-    detect({ context }) {
-      const draft = detectMaliciousIp(reputationOf(context.ip), activity, config);
-      return draft ? [draft] : [];
-    },
-  };
-}
+/** The real-time detector: reputation feed and the address's failures across accounts. */
+export const maliciousIp: Detector = {
+  type: 'maliciousIp',
+  detect({ signals }) {
+    const draft = signals ? detectMaliciousIp(signals.ip, signals.ipActivity) : null;
+    return draft ? [draft] : [];
+  },
+};

@@ -14,10 +14,13 @@
  * Population, add-α over the D_k known values plus one bucket for "never seen", so a value nobody
  * has used still gets α / (N + α(D_k + 1)) and an empty population gives 1 (no information):
  *   g(v) = min(1, (c(v) + α) / (N + α(D_k + 1)))
- * Population, child given parent w: the joint count is approximated by min(c(v), c(w)) via
- *   r(v | w) = min(1, g(v) / g(w))
- * exact when the child determines the parent (IP -> network -> country, user agent -> browser,
- * OS -> device type), an upper bound for browser -> OS. It needs only this sign-in's own counts.
+ * Along a hierarchy the probability of a value together with its ancestors (what the sign-in shows)
+ * is approximated by the smallest of their marginals, w being the nearest known ancestor value:
+ *   P(v) = min(g(v), P(w)),   P(root) = g(root),   r(v | w) = P(v) / P(w) <= 1
+ * Exact when the child determines the parent (IP -> network -> country, user agent -> browser,
+ * OS -> device type); for browser -> OS it is an upper bound that keeps "a popular browser on a
+ * rare OS" from being as common as the browser. It needs only this sign-in's own counts, so the
+ * store need not count pairs. P, not g, is the numerator p(x_k).
  *
  * User: Witten–Bell estimate with an additive constant. Each distinct value the user has was new
  * once, so the chance their next sign-in brings a new value ("escape") is
@@ -27,9 +30,9 @@
  *   new value:   p(v | u) = E_k × p(w | u) × r(v | w)   (w: nearest known ancestor value, recursively)
  *   new root:    p(v | u) = E_k × g(v)                 (country, device type, device: no parent)
  * Backing off through the parent is what makes a new IP in the user's home network weigh little
- * (its ratio is about g(network) / (E_ip × p(network | u))) and a new IP in a new network weigh a lot
- * (E_network enters too). Because the backoff uses the population's own r(v | w), how popular a value
- * the user never used is cancels out: the attacker is assumed as likely to show it as the user.
+ * (its ratio is exactly P(network) / (E_ip × p(network | u))) and a new IP in a new network weigh a
+ * lot (E_network enters too). Because the backoff uses the population's own r(v | w), how popular a
+ * value the user never used is cancels out: the attacker is assumed as likely to show it as the user.
  * A missing device cookie is scored as a device the user never used: a fresh browser is exactly what
  * a stolen password is tried from. Other unknown (null) values are not scored (ratio 1).
  *
@@ -126,10 +129,18 @@ export function scoreSignIn(
   const alpha = config.alpha > 0 ? config.alpha : 1e-6;
   const N = population.totalSignIns;
 
-  const logGlobal = (feature: ModelFeature, value: string | null): number => {
+  // log10 g(v): the value on its own.
+  const logMarginal = (feature: ModelFeature, value: string | null): number => {
     const count = value === null ? 0 : population.count(feature, value);
     const denominator = N + alpha * (population.distinctValues(feature) + 1);
     return Math.min(0, Math.log10((count + alpha) / denominator));
+  };
+
+  // log10 P(v): the value with its known ancestors.
+  const logGlobal = (feature: ModelFeature, value: string | null): number => {
+    const ancestor = value === null ? undefined : knownAncestor(feature, features);
+    const own = logMarginal(feature, value);
+    return ancestor === undefined ? own : Math.min(own, logGlobal(ancestor, features[ancestor]!));
   };
 
   const logUser = (feature: ModelFeature, value: string | null): number => {
@@ -142,7 +153,7 @@ export function scoreSignIn(
     const parent = value === null ? undefined : knownAncestor(feature, features);
     if (parent === undefined) return logEscape + logGlobal(feature, value);
     const parentValue = features[parent]!;
-    const logChildGivenParent = Math.min(0, logGlobal(feature, value) - logGlobal(parent, parentValue));
+    const logChildGivenParent = logGlobal(feature, value) - logGlobal(parent, parentValue);
     return logEscape + logUser(parent, parentValue) + logChildGivenParent;
   };
 
@@ -153,7 +164,8 @@ export function scoreSignIn(
     const value = features[feature];
     const familiar = value !== null && user.count(feature, value) > 0;
     let logRatio = 0;
-    if (value !== null || feature === 'device') logRatio = logGlobal(feature, value) - logUser(feature, value);
+    if (value !== null || feature === 'device')
+      logRatio = logGlobal(feature, value) - logUser(feature, value);
     const isScored = scored.has(feature);
     if (isScored) logScore += logRatio;
     contributions.push({ feature, value, familiar, ratio: 10 ** logRatio, scored: isScored });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { AnonymousKind } from '../../../src/signals/feeds/feeds.js';
 import { IpFeeds } from '../../../src/signals/feeds/feeds.js';
 import { IpRangeSet } from '../../../src/signals/feeds/ipSet.js';
-import { anonymousIpDetector, detectAnonymousIp } from '../../../src/risk/detectors/anonymousIp.js';
+import { anonymousIp, detectAnonymousIp } from '../../../src/risk/detectors/anonymousIp.js';
 import { context, input, PLACES } from '../fixtures.js';
 
 describe('anonymousIp detector', () => {
@@ -29,17 +29,21 @@ describe('anonymousIp detector', () => {
     });
   }
 
-  it('as a Detector, looks up the sign-in IP in the feeds', () => {
+  it('as a Detector, reads the feed verdict the pipeline gathered for the sign-in', () => {
     const feeds = IpFeeds.fromSets({ tor: new IpRangeSet(['203.0.113.0/24']) });
-    const detector = anonymousIpDetector((ip) => feeds.lookup(ip));
-    expect(detector.type).to.equal('anonymousIp');
-    // The fixture context signs in from 203.0.113.7.
-    const drafts = detector.detect(input({ context: context(PLACES.berlin) }));
+    const signals = (ip: string) => ({
+      ip: feeds.lookup(ip),
+      ipActivity: { failures: 0, distinctUsers: 0, successes: 0 },
+      accountFailures: { failures: 0, distinctPasswords: 0, windowMinutes: 60 },
+    });
+    expect(anonymousIp.type).to.equal('anonymousIp');
+    const drafts = anonymousIp.detect(
+      input({ context: context(PLACES.berlin), signals: signals('203.0.113.7') }),
+    );
     expect(drafts.map((d) => d.reason)).to.deep.equal(['Signed in through Tor']);
     expect(
-      anonymousIpDetector((ip) => IpFeeds.empty().lookup(ip)).detect(
-        input({ context: context(PLACES.berlin) }),
-      ),
+      anonymousIp.detect(input({ context: context(PLACES.berlin), signals: signals('81.2.69.142') })),
     ).to.deep.equal([]);
+    expect(anonymousIp.detect(input({ context: context(PLACES.berlin) }))).to.deep.equal([]);
   });
 });

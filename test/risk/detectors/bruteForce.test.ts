@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  bruteForceDetector,
+  bruteForce,
   DEFAULT_BRUTE_FORCE_CONFIG,
   detectBruteForce,
   type BruteForceConfig,
@@ -27,12 +27,12 @@ describe('bruteForce detector', () => {
     },
     {
       name: 'one short of the threshold',
-      before: { failures: 9, distinctPasswords: 9, windowMinutes: 60 },
+      before: { failures: 5, distinctPasswords: 5, windowMinutes: 60 },
       expected: false,
     },
     {
       name: 'at the threshold',
-      before: { failures: 10, distinctPasswords: 10, windowMinutes: 60 },
+      before: { failures: 6, distinctPasswords: 6, windowMinutes: 60 },
       expected: true,
     },
     {
@@ -81,19 +81,21 @@ describe('bruteForce detector', () => {
   });
 
   it('has the documented defaults', () => {
-    expect(DEFAULT_BRUTE_FORCE_CONFIG).to.deep.equal({ minFailures: 10, minDistinctPasswords: 2 });
+    expect(DEFAULT_BRUTE_FORCE_CONFIG).to.deep.equal({ minFailures: 6, minDistinctPasswords: 2 });
   });
 
-  it('as a Detector, reports the counts it was built with', () => {
-    const detector = bruteForceDetector({ failures: 30, distinctPasswords: 30, windowMinutes: 15 });
-    expect(detector.type).to.equal('bruteForce');
-    expect(detector.detect(input({ context: context(PLACES.berlin) })).map((d) => d.level)).to.deep.equal([
-      'medium',
-    ]);
+  it('as a Detector, reads the account failures the pipeline gathered', () => {
+    const signals = (failures: number) => ({
+      ip: { anonymous: null, malicious: false },
+      ipActivity: { failures: 0, distinctUsers: 0, successes: 0 },
+      accountFailures: { failures, distinctPasswords: failures, windowMinutes: 15 },
+    });
+    expect(bruteForce.type).to.equal('bruteForce');
     expect(
-      bruteForceDetector({ failures: 1, distinctPasswords: 1, windowMinutes: 15 }).detect(
-        input({ context: context(PLACES.berlin) }),
-      ),
-    ).to.deep.equal([]);
+      bruteForce.detect(input({ context: context(PLACES.berlin), signals: signals(30) })).map((d) => d.level),
+    ).to.deep.equal(['medium']);
+    expect(bruteForce.detect(input({ context: context(PLACES.berlin), signals: signals(1) }))).to.deep.equal(
+      [],
+    );
   });
 });

@@ -48,7 +48,16 @@ describe('userReportedSuspicious draft', () => {
 describe('realtimeDetectors', () => {
   it('lists each sign-in-time detector once', () => {
     const types = realtimeDetectors().map((d) => d.type);
-    expect(types).to.have.members(['leakedCredentials', 'passwordSpray', 'impossibleTravel', 'newCountry']);
+    expect(types).to.have.members([
+      'leakedCredentials',
+      'passwordSpray',
+      'impossibleTravel',
+      'newCountry',
+      'unfamiliarFeatures',
+      'anonymousIp',
+      'maliciousIp',
+      'bruteForce',
+    ]);
     expect(new Set(types).size).to.equal(types.length);
   });
 });

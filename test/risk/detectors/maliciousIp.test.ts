@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   DEFAULT_MALICIOUS_IP_CONFIG,
   detectMaliciousIp,
-  maliciousIpDetector,
+  maliciousIp,
   type IpActivity,
 } from '../../../src/risk/detectors/maliciousIp.js';
 import { context, input, PLACES } from '../fixtures.js';
@@ -99,16 +99,18 @@ describe('maliciousIp detector', () => {
     expect(detectMaliciousIp({ malicious: false }, activity, strict)?.level).to.equal('high');
   });
 
-  it('as a Detector, checks the sign-in IP against the reputation lookup', () => {
-    const seen: string[] = [];
-    const detector = maliciousIpDetector((ip) => (seen.push(ip), { malicious: true }), QUIET);
-    expect(detector.type).to.equal('maliciousIp');
-    expect(detector.detect(input({ context: context(PLACES.berlin) }))).to.have.length(1);
-    expect(seen).to.deep.equal(['203.0.113.7']);
+  it('as a Detector, reads the reputation and activity the pipeline gathered', () => {
+    const signals = (malicious: boolean) => ({
+      ip: { anonymous: null, malicious },
+      ipActivity: { failures: 0, distinctUsers: 0, successes: 0 },
+      accountFailures: { failures: 0, distinctPasswords: 0, windowMinutes: 60 },
+    });
+    expect(maliciousIp.type).to.equal('maliciousIp');
     expect(
-      maliciousIpDetector(() => ({ malicious: false }), QUIET).detect(
-        input({ context: context(PLACES.berlin) }),
-      ),
+      maliciousIp.detect(input({ context: context(PLACES.berlin), signals: signals(true) })),
+    ).to.have.length(1);
+    expect(
+      maliciousIp.detect(input({ context: context(PLACES.berlin), signals: signals(false) })),
     ).to.deep.equal([]);
   });
 });

@@ -1,8 +1,18 @@
 import { expect } from 'chai';
 import type { SignInContext } from '../../../src/domain/signIn.js';
-import { FEATURE_PARENT, MODEL_FEATURES, modelFeaturesOf } from '../../../src/risk/model/features.js';
+import {
+  FEATURE_PARENT,
+  MODEL_FEATURES,
+  modelFeaturesOf,
+  type ModelFeature,
+} from '../../../src/risk/model/features.js';
 
-function contextWith(overrides: { ip?: string; network?: string; userAgent?: string; deviceId?: string | null }) {
+function contextWith(overrides: {
+  ip?: string;
+  network?: string;
+  userAgent?: string;
+  deviceId?: string | null;
+}) {
   const context: SignInContext = {
     at: 0,
     ip: overrides.ip ?? '203.0.113.7',
@@ -36,15 +46,22 @@ describe('modelFeaturesOf', () => {
     });
   });
 
-  const unknowns: { name: string; overrides: Parameters<typeof contextWith>[0]; feature: string }[] = [
-    { name: 'a network networkOf() could not name is unknown', overrides: { network: 'unknown' }, feature: 'network' },
+  const unknowns: { name: string; overrides: Parameters<typeof contextWith>[0]; feature: ModelFeature }[] = [
+    {
+      name: 'a network networkOf() could not name is unknown',
+      overrides: { network: 'unknown' },
+      feature: 'network',
+    },
     { name: 'an empty user-agent header is unknown', overrides: { userAgent: '' }, feature: 'ua' },
-    { name: 'a browser without a device cookie has no device', overrides: { deviceId: null }, feature: 'device' },
+    {
+      name: 'a browser without a device cookie has no device',
+      overrides: { deviceId: null },
+      feature: 'device',
+    },
   ];
   for (const c of unknowns) {
     it(c.name, () => {
-      expect(modelFeaturesOf(contextWith(c.overrides))[c.feature as keyof ReturnType<typeof modelFeaturesOf>]).to
-        .be.null;
+      expect(modelFeaturesOf(contextWith(c.overrides))[c.feature]).to.equal(null);
     });
   }
 });

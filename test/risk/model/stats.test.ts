@@ -63,9 +63,12 @@ describe('userStatsFrom', () => {
 
   it('an empty history is all zeros', () => {
     const user = userStatsFrom([], NOW);
-    expect([user.totalSignIns, user.count('ip', 'x'), user.featureTotal('ip'), user.distinctValues('ip')]).to.deep.equal(
-      [0, 0, 0, 0],
-    );
+    expect([
+      user.totalSignIns,
+      user.count('ip', 'x'),
+      user.featureTotal('ip'),
+      user.distinctValues('ip'),
+    ]).to.deep.equal([0, 0, 0, 0]);
   });
 });
 

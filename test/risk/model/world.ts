@@ -57,7 +57,8 @@ export function population(
   return populationStatsFrom({ ...totals, counts, distinct: POPULATION_DISTINCT });
 }
 
-export function row(feature: ModelFeature, value: string, count: number, lastSeenDaysAgo = 1): FamiliarFeature {
+/** A FamiliarFeature row; any feature name, as the store holds others (city) too. */
+export function row(feature: string, value: string, count: number, lastSeenDaysAgo = 1): FamiliarFeature {
   return { feature, value, count, firstSeen: NOW - 400 * DAY, lastSeen: NOW - lastSeenDaysAgo * DAY };
 }
 
@@ -100,4 +101,9 @@ export const NEW_DEVICE = { device: 'fresh-cookie' };
 export const OTHER_GERMAN_NETWORK = { ip: '20.0.0.9', network: 'AS3209' };
 export const FIREFOX = { ua: 'UA-Firefox-128-Win', browser: 'Firefox 128' };
 export const US_NETWORK = { ip: '30.0.0.1', network: 'AS7922', country: 'US' };
-export const IPHONE = { ua: 'UA-Safari-17-iPhone', browser: 'Mobile Safari 17', os: 'iOS 17', deviceType: 'mobile' };
+export const IPHONE = {
+  ua: 'UA-Safari-17-iPhone',
+  browser: 'Mobile Safari 17',
+  os: 'iOS 17',
+  deviceType: 'mobile',
+};

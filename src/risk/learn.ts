@@ -1,0 +1,22 @@
+/**
+ * Learning from good sign-ins (allowed, or risk remediated by MFA; later also "confirm safe"): the
+ * user's familiar properties and the population statistics the familiarity model compares them with.
+ * Never called for failed, blocked, reported or compromised sign-ins.
+ */
+import type { SignInContext } from '../domain/signIn.js';
+import type { Store } from '../storage/types.js';
+import { familiarFeaturesOf } from './assess.js';
+import { modelFeaturesOf } from './model/index.js';
+
+export async function learnFromSignIn(
+  store: Store,
+  userId: string,
+  context: SignInContext,
+  now: number,
+): Promise<void> {
+  const model = modelFeaturesOf(context);
+  const firstLearned = (await store.familiarity.familiarFeatures(userId)).length === 0;
+  // The model's keys win where names overlap (its `browser` includes the major version).
+  await store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now);
+  await store.population.recordPopulation(model, firstLearned);
+}
