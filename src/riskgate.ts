@@ -11,7 +11,7 @@ import { operationsRouter } from './ops/operations.js';
 import { parseConfig, type RiskgateConfig, type RiskgateConfigInput } from './config/options.js';
 import { resolveSecrets } from './config/secrets.js';
 import { Keys } from './crypto/keys.js';
-import type { UserDirectory } from './domain/identity.js';
+import type { DirectoryUser, UserDirectory } from './domain/identity.js';
 import type { Store } from './storage/types.js';
 import path from 'node:path';
 import { openStore } from './storage/open.js';
@@ -28,7 +28,8 @@ import { Totp } from './mfa/totp.js';
 import { RecoveryCodes } from './mfa/recoveryCodes.js';
 import { SecondFactor } from './mfa/secondFactor.js';
 import { SignInLimits } from './signin/limits.js';
-import { SignInPipeline } from './signin/pipeline.js';
+import { SignInPipeline, type EvaluatedSignIn, type SignInAttempt } from './signin/pipeline.js';
+import { NOTHING_SATISFIED } from './policy/evaluate.js';
 import { FlowService } from './flows/service.js';
 import { issueTemporaryPassword, requirePasswordReset } from './remediation/passwordActions.js';
 import { JobScheduler } from './jobs/scheduler.js';
@@ -74,6 +75,18 @@ export interface Riskgate {
   csrfToken(req: Request): string;
   /** Signs a user out everywhere (all sessions in the store). */
   revokeSessions(userId: string): Promise<number>;
+  /**
+   * The evaluation behind the pages, for apps with their own primary authentication and for
+   * simulations: assess a sign-in whose password was already verified, then record that it got in.
+   */
+  engine: {
+    assessAuthenticated(
+      user: DirectoryUser,
+      attempt: Omit<SignInAttempt, 'username'>,
+    ): Promise<EvaluatedSignIn>;
+    /** The sign-in got in (allowed, or its MFA challenge passed): remediates its risk and learns from it. */
+    completeSignIn(evaluated: EvaluatedSignIn, how: { mfaPassed: boolean }): Promise<void>;
+  };
   /** The offline-job scheduler (risk ageing); `runDue()` runs what is due now. */
   jobs: JobScheduler;
   /** Manual remediation: a temporary password (returned once), or a required reset for users with MFA. */
@@ -213,6 +226,14 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
     revokeSessions,
     jobs,
+    engine: {
+      assessAuthenticated: (user, attempt) => pipeline.assessAuthenticated(user, attempt),
+      async completeSignIn(evaluated, { mfaPassed }) {
+        if (mfaPassed) await risk.remediateSignIn(evaluated.user.id, evaluated.signInId, now());
+        const satisfied = { ...NOTHING_SATISFIED, mfa: mfaPassed };
+        await flows.completeSignIn({ user: evaluated.user, signInId: evaluated.signInId, satisfied }, now());
+      },
+    },
     remediation: {
       issueTemporaryPassword: (userId) =>
         issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),

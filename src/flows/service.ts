@@ -167,7 +167,10 @@ export class FlowService {
   }
 
   /** Good sign-ins (allowed, or risk remediated by MFA) teach Riskgate the user's familiar properties. */
-  private async completeSignIn(start: FlowStart, now: number): Promise<void> {
+  async completeSignIn(
+    start: Pick<FlowStart, 'user' | 'signInId' | 'satisfied'>,
+    now: number,
+  ): Promise<void> {
     const { store } = this.deps;
     const signIn = await store.signIns.getSignIn(start.signInId);
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';

@@ -9,7 +9,7 @@ import type { Decision } from '../domain/decision.js';
 import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
 import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
 import type { SignInContext, SignInOutcome, SignInRecord } from '../domain/signIn.js';
-import type { Store } from '../storage/types.js';
+import type { FamiliarFeature, Store } from '../storage/types.js';
 import type { PrimaryResult } from '../auth/strategy.js';
 import type { GeoIp } from '../signals/geo.js';
 import { buildSignInContext } from '../signals/context.js';
@@ -37,6 +37,8 @@ export interface SignInAttempt {
   deviceId: string | null;
 }
 
+export type EvaluatedSignIn = Extract<SignInResult, { kind: 'evaluated' }>;
+
 export type SignInResult =
   | {
       kind: 'rejected';
@@ -51,7 +53,6 @@ export type SignInResult =
       signInRisk: RiskLevel;
       decision: Decision;
       context: SignInContext;
-      lockoutKey: string;
       drafts: DetectionDraft[];
     };
 
@@ -122,8 +123,44 @@ export class SignInPipeline {
       return { kind: 'rejected', reason: 'invalidCredentials', outcome: primary.reason, signInId };
     }
     await limits.recordSuccess(bucket);
+    return this.evaluate(primary.user, username, context, attempt, familiar, signInId, now);
+  }
 
-    const user = primary.user;
+  /**
+   * Everything after a correct password: detectors, persistence, policies. Public so apps with their
+   * own primary authentication, and the detection benchmark, can run the same evaluation.
+   */
+  async assessAuthenticated(
+    user: DirectoryUser,
+    attempt: Omit<SignInAttempt, 'username'>,
+  ): Promise<EvaluatedSignIn> {
+    const now = this.deps.now();
+    const context = buildSignInContext(
+      { ip: attempt.ip, userAgent: attempt.userAgent, deviceId: attempt.deviceId, at: now },
+      this.deps.geo,
+    );
+    const familiar = await this.deps.store.familiarity.familiarFeatures(user.id);
+    return this.evaluate(
+      user,
+      normalizeUsername(user.username),
+      context,
+      attempt,
+      familiar,
+      randomUUID(),
+      now,
+    );
+  }
+
+  private async evaluate(
+    user: DirectoryUser,
+    username: string,
+    context: SignInContext,
+    attempt: Omit<SignInAttempt, 'username'>,
+    familiar: FamiliarFeature[],
+    signInId: string,
+    now: number,
+  ): Promise<EvaluatedSignIn> {
+    const { store } = this.deps;
     const assessment = assessSignIn(this.deps.detectors, {
       context,
       history: { lastSuccess: await store.signIns.lastSuccessfulSignIn(user.id, now), familiar },
@@ -170,7 +207,6 @@ export class SignInPipeline {
       signInRisk: assessment.signInRisk,
       decision,
       context,
-      lockoutKey: bucket.key,
       drafts: assessment.drafts,
     };
   }
