@@ -93,6 +93,10 @@ export interface Riskgate {
   remediation: {
     issueTemporaryPassword(userId: string): Promise<string>;
     requirePasswordReset(userId: string): Promise<void>;
+    /** Feedback on a sign-in: safe (its detections were false positives; the model learns it) ... */
+    confirmSignInSafe(signInId: string): Promise<void>;
+    /** ... or compromised (user risk high; nothing learned). */
+    confirmSignInCompromised(signInId: string): Promise<void>;
   };
   close(): Promise<void>;
 }
@@ -237,6 +241,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     remediation: {
       issueTemporaryPassword: (userId) =>
         issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
+      confirmSignInSafe: (signInId) => risk.confirmSignInSafe(signInId, now()),
+      confirmSignInCompromised: (signInId) => risk.confirmSignInCompromised(signInId, now()),
       requirePasswordReset: (userId) =>
         requirePasswordReset({ store, directory, risk, revokeSessions }, userId, now()),
     },

@@ -5,7 +5,10 @@ import type { RiskgateConfig } from '../config/options.js';
 import type { Store } from '../storage/types.js';
 import { createUser, setUserPassword, UserInputError } from '../auth/users.js';
 import { ENV_VARIABLES } from '../config/env.js';
+import path from 'node:path';
 import { seedDemo } from './demo.js';
+import { FEED_NAMES, type FeedName } from '../signals/feeds/feeds.js';
+import { refreshFeed } from '../signals/feeds/refresh.js';
 import pino from 'pino';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { defaultJobs } from '../jobs/index.js';
@@ -150,6 +153,24 @@ export const COMMANDS: Record<string, Command> = {
       const { deps, userId } = await passwordActionTarget(context);
       await requirePasswordReset(deps, userId, Date.now());
       context.out(`${username(context)} must reset their password at the next sign-in.`);
+    },
+  },
+  'feeds:refresh': {
+    summary: 'feeds:refresh <tor|vpn|hosting|malicious> <url>  (downloads an IP list into the feeds folder)',
+    async run(context) {
+      const [name, url] = context.positionals;
+      if (!name || !url || !(FEED_NAMES as readonly string[]).includes(name)) {
+        throw new UserInputError(`Give a feed name (${FEED_NAMES.join(', ')}) and a URL.`);
+      }
+      const dir = context.config.feedsDir ?? path.join(context.config.dataDir, 'feeds');
+      try {
+        const result = await refreshFeed(dir, name as FeedName, url);
+        context.out(
+          `${name}: ${result.ranges} ranges saved to ${dir} (${result.invalid} unreadable lines skipped). Restart or reload to use it.`,
+        );
+      } catch (error) {
+        throw new UserInputError((error as Error).message);
+      }
     },
   },
   'jobs:run': {

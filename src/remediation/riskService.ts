@@ -7,6 +7,8 @@ import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
 import type { Store } from '../storage/types.js';
 import { userRisk } from '../risk/assess.js';
 import { userReportedSuspicious } from '../risk/detectors/userReportedSuspicious.js';
+import { learnFromSignIn } from '../risk/learn.js';
+import { adminConfirmedCompromised } from '../risk/detectors/adminConfirmedCompromised.js';
 
 export class RiskService {
   constructor(private readonly store: Store) {}
@@ -52,6 +54,31 @@ export class RiskService {
       { riskLevel: 'none', riskState: wasRisky ? 'remediated' : identity.riskState },
       now,
     );
+  }
+
+  /**
+   * Admin feedback "confirm sign-in safe" (reference 000): the sign-in's detections were false
+   * positives; its properties become familiar, so the model learns from the feedback.
+   */
+  async confirmSignInSafe(signInId: string, now: number): Promise<void> {
+    const signIn = await this.store.signIns.getSignIn(signInId);
+    if (!signIn?.userId) throw new Error(`no sign-in ${signInId} of a known user`);
+    await this.store.detections.closeDetections({ userId: signIn.userId, signInId }, 'falsePositive', now);
+    await this.store.signIns.updateSignInRiskState(signInId, 'confirmedSafe', now);
+    await learnFromSignIn(this.store, signIn.userId, signIn.context, now);
+    await this.recomputeUserRisk(signIn.userId, now);
+  }
+
+  /**
+   * Admin feedback "confirm sign-in compromised": user risk goes to high (an adminConfirmedCompromised
+   * detection) and the identity is confirmed compromised. Nothing is learned from the sign-in.
+   */
+  async confirmSignInCompromised(signInId: string, now: number): Promise<void> {
+    const signIn = await this.store.signIns.getSignIn(signInId);
+    if (!signIn?.userId) throw new Error(`no sign-in ${signInId} of a known user`);
+    await this.store.signIns.updateSignInRiskState(signInId, 'confirmedCompromised', now);
+    await this.addDetections(signIn.userId, signInId, [adminConfirmedCompromised(signInId)], now);
+    await this.store.identities.updateIdentity(signIn.userId, { riskState: 'confirmedCompromised' }, now);
   }
 
   /** The user says a sign-in was not theirs. */

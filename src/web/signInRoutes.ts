@@ -109,6 +109,8 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
             userId: result.user.id,
             risk: result.signInRisk,
             decision: result.decision.kind,
+            // Explainable: each detection with its plain reason ("new network, known browser, known country").
+            detections: result.drafts.map((d) => ({ type: d.type, level: d.level, reason: d.reason })),
           },
       'sign-in evaluated',
     );
