@@ -153,7 +153,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     now,
   });
   const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
-  const jobs = new JobScheduler(store.jobs, defaultJobs(store, risk, config, spray), now, logger);
+  const jobs = new JobScheduler(
+    store.jobs,
+    defaultJobs({ store, risk, config, spray, keys, directory }),
+    now,
+    logger,
+  );
   if (config.jobs.enabled) jobs.start(config.jobs.intervalMinutes * 60_000);
 
   const csrf = createCsrf();

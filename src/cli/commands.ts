@@ -7,6 +7,8 @@ import { createUser, setUserPassword, UserInputError } from '../auth/users.js';
 import { ENV_VARIABLES } from '../config/env.js';
 import path from 'node:path';
 import { seedDemo } from './demo.js';
+import { queueLeakedPairs } from '../jobs/leakedPairs.js';
+import { parseLeakFile } from './leakFile.js';
 import { FEED_NAMES, type FeedName } from '../signals/feeds/feeds.js';
 import { refreshFeed } from '../signals/feeds/refresh.js';
 import pino from 'pino';
@@ -173,13 +175,35 @@ export const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  'leaks:import': {
+    summary:
+      'leaks:import <file>  (username:password or username,password per line; checked by the leakedPairs job)',
+    async run(context) {
+      const file = context.positionals[0];
+      if (!file) throw new UserInputError('Give the file of leaked pairs.');
+      const pairs = parseLeakFile(readFileSync(file, 'utf8'));
+      const keys = new Keys(resolveSecrets(context.config).masterKey);
+      const queued = await queueLeakedPairs(context.store, keys, pairs.valid);
+      context.out(
+        `${queued} pair(s) queued (passwords sealed); ${pairs.skipped} unreadable line(s) skipped. They are checked by the leakedPairs job (riskgate jobs:run).`,
+      );
+    },
+  },
   'jobs:run': {
     summary: 'jobs:run  (runs offline jobs that are due now; skips any another instance is running)',
     async run(context) {
       const risk = new RiskService(context.store);
       const keys = new Keys(resolveSecrets(context.config).masterKey);
       const spray = PasswordSprayWatch.fromConfig(context.store, keys, context.config);
-      const jobs = defaultJobs(context.store, risk, context.config, spray);
+      const directory = new BuiltinDirectory(context.store.users);
+      const jobs = defaultJobs({
+        store: context.store,
+        risk,
+        config: context.config,
+        spray,
+        keys,
+        directory,
+      });
       const scheduler = new JobScheduler(context.store.jobs, jobs, Date.now, pino({ level: 'silent' }));
       for (const result of await scheduler.runDue()) {
         context.out(

@@ -121,6 +121,21 @@ export interface AttemptStore {
   pruneAttempts(before: number): Promise<number>;
 }
 
+export interface LeakedPair {
+  id: number;
+  username: string;
+  /** The leaked password, sealed (AES-256-GCM) until the matching job has checked it. */
+  sealedPassword: string;
+}
+
+/** Imported leaked username+password pairs waiting to be checked; taken once, then gone. */
+export interface LeakStore {
+  queueLeakedPairs(pairs: Array<Omit<LeakedPair, 'id'>>): Promise<number>;
+  /** Removes and returns up to `limit` pairs, oldest first; parallel takers never get the same pair. */
+  takeLeakedPairs(limit: number): Promise<LeakedPair[]>;
+  countLeakedPairs(): Promise<number>;
+}
+
 /** Population statistics over legitimate sign-ins, for the familiarity model's p(feature value). */
 export interface PopulationSnapshot {
   totalSignIns: number;
@@ -194,6 +209,7 @@ export interface Store {
   familiarity: FamiliarityStore;
   population: PopulationStore;
   attempts: AttemptStore;
+  leaks: LeakStore;
   counters: CounterStore;
   flows: FlowStore;
   jobs: JobStore;

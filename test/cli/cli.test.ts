@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -72,5 +72,45 @@ describe('command line', function () {
   it('an unknown command or option prints usage and fails', () => {
     expect(cli(['explode'])).to.include({ code: 64 });
     expect(cli(['user:list', '--colour']).code).to.equal(64);
+  });
+});
+
+describe('command line: leaked pairs', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'riskgate-cli-leaks-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  function cli(args: string[], input?: string) {
+    const result = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, RISKGATE_DATA_DIR: dataDir, RISKGATE_PASSWORD: '' },
+      input,
+      encoding: 'utf8',
+    });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  }
+
+  it('imported pairs that still match raise user risk to high; the others are dropped; nothing stays stored', () => {
+    cli(['user:create', 'alice', '--password-stdin'], 'moonlit harbor sparrow\n');
+    cli(['user:create', 'bob', '--password-stdin'], 'granite willow beacon\n');
+    const file = path.join(dataDir, 'dump.txt');
+    writeFileSync(file, 'alice:moonlit harbor sparrow\nbob,an old password\nnobody:whatever\nbroken line\n');
+    const imported = cli(['leaks:import', file]);
+    expect(imported.code, imported.err).to.equal(0);
+    expect(imported.out).to.contain('3 pair(s) queued');
+    expect(imported.out).to.contain('1 unreadable line(s) skipped');
+    const ran = cli(['jobs:run']);
+    expect(ran.out).to.contain('leakedPairs: 3 leaked pair(s) checked, 1 still matching');
+    expect(cli(['user:list']).out).to.match(/alice\thigh\tatRisk/);
+    expect(cli(['user:list']).out).to.match(/bob\tnone\tnone/);
+    for (const file of ['riskgate.sqlite', 'riskgate.sqlite-wal']) {
+      const bytes = existsSync(path.join(dataDir, file))
+        ? readFileSync(path.join(dataDir, file))
+        : Buffer.alloc(0);
+      expect(bytes.includes(Buffer.from('moonlit harbor sparrow')), file).to.equal(false);
+    }
   });
 });

@@ -631,6 +631,29 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
     });
 
+    describe('leaked pairs', () => {
+      it('queued pairs are taken oldest first, each once, even by parallel takers', async () => {
+        const pairs = Array.from({ length: 30 }, (_, i) => ({
+          username: `user${i}`,
+          sealedPassword: `sealed-${i}`,
+        }));
+        expect(await store.leaks.queueLeakedPairs(pairs)).to.equal(30);
+        expect(await store.leaks.countLeakedPairs()).to.equal(30);
+        const first = await store.leaks.takeLeakedPairs(5);
+        expect(first.map((p) => p.username)).to.deep.equal(['user0', 'user1', 'user2', 'user3', 'user4']);
+        const parallel = await Promise.all([
+          store.leaks.takeLeakedPairs(10),
+          store.leaks.takeLeakedPairs(10),
+          store.leaks.takeLeakedPairs(10),
+        ]);
+        const taken = parallel.flat().map((p) => p.username);
+        expect(new Set(taken).size).to.equal(taken.length);
+        expect(taken).to.have.length(25);
+        expect(await store.leaks.countLeakedPairs()).to.equal(0);
+        expect(await store.leaks.takeLeakedPairs(5)).to.deep.equal([]);
+      });
+    });
+
     describe('population', () => {
       it('counts sign-ins, users, values and distinct values, and reads only what is asked', async () => {
         await store.population.recordPopulation({ country: 'GB', browser: 'Chrome 120', device: null }, true);

@@ -16,6 +16,7 @@ import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
+import { createLeakStore } from './leaks.js';
 import { PostgresSessionStore } from './sessions.js';
 
 export { PostgresSessionStore } from './sessions.js';
@@ -72,6 +73,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
     attempts: createAttemptStore(pool),
+    leaks: createLeakStore(pool),
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),

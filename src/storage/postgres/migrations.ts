@@ -179,6 +179,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX failed_attempts_at ON failed_attempts (at);
   CREATE INDEX sign_ins_ip_at ON sign_ins (ip, at);
   `,
+  // 5: imported leaked pairs waiting for the matching job (passwords sealed)
+  `
+  CREATE TABLE leaked_pairs (
+    id BIGSERIAL PRIMARY KEY,
+    username        TEXT NOT NULL,
+    sealed_password TEXT NOT NULL
+  );
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

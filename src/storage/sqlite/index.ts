@@ -17,6 +17,7 @@ import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
+import { createLeakStore } from './leaks.js';
 import { SqliteSessionStore } from './sessions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -60,6 +61,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     familiarity: createFamiliarityStore(db),
     population: createPopulationStore(db),
     attempts: createAttemptStore(db),
+    leaks: createLeakStore(db),
     counters: createCounterStore(db),
     flows: createFlowStore(db),
     jobs: createJobStore(db),
