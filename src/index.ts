@@ -1,5 +1,6 @@
 /** Public API of the riskgate package. */
-export { createRiskgate, type Riskgate, type RiskgateOptions } from './riskgate.js';
+export { createRiskgate } from './riskgate.js';
+export type { Riskgate, RiskgateOptions } from './riskgateApi.js';
 export type { RiskgateConfig, RiskgateConfigInput } from './config/options.js';
 export { ConfigError } from './config/options.js';
 export type { Policies, PoliciesInput, PolicyMode } from './policy/schema.js';
