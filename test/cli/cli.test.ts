@@ -6,6 +6,16 @@ import path from 'node:path';
 
 const root = path.resolve(new URL('../..', import.meta.url).pathname);
 
+function runCli(dataDir: string, args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, RISKGATE_DATA_DIR: dataDir, RISKGATE_PASSWORD: '' },
+    input,
+    encoding: 'utf8',
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
 describe('command line', function () {
   this.timeout(60_000);
   let dataDir: string;
@@ -14,15 +24,7 @@ describe('command line', function () {
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  function cli(args: string[], input?: string) {
-    const result = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, RISKGATE_DATA_DIR: dataDir, RISKGATE_PASSWORD: '' },
-      input,
-      encoding: 'utf8',
-    });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  }
+  const cli = (args: string[], input?: string) => runCli(dataDir, args, input);
 
   it('creates a user with a password from stdin and lists it', () => {
     const created = cli(
@@ -83,15 +85,7 @@ describe('command line: leaked pairs', function () {
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  function cli(args: string[], input?: string) {
-    const result = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, RISKGATE_DATA_DIR: dataDir, RISKGATE_PASSWORD: '' },
-      input,
-      encoding: 'utf8',
-    });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  }
+  const cli = (args: string[], input?: string) => runCli(dataDir, args, input);
 
   it('imported pairs that still match raise user risk to high; the others are dropped; nothing stays stored', () => {
     cli(['user:create', 'alice', '--password-stdin'], 'moonlit harbor sparrow\n');

@@ -6,27 +6,9 @@ import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { IndexedSessionStore } from '../types.js';
 import { changed, num, type Pool } from './util.js';
-import { expiryOf, userIdOf } from '../sessionFields.js';
+import { expiryOf, userIdOf, answerLater } from '../sessionFields.js';
 
 const DEFAULT_PRUNE_INTERVAL_MS = 15 * 60 * 1000;
-
-type Callback<T> = (err: unknown, value?: T) => void;
-
-/**
- * Runs the query, then answers the express-session callback on a later tick. The callback runs
- * outside the promise chain, so an exception it throws surfaces as an uncaught exception (as with any
- * other store) instead of being reported back to it as a store error, which would call it twice.
- */
-function answer<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
-  work().then(
-    (result) => {
-      if (callback) setImmediate(() => callback(null, result));
-    },
-    (error: unknown) => {
-      if (callback) setImmediate(() => callback(error));
-    },
-  );
-}
 
 export class PostgresSessionStore extends session.Store implements IndexedSessionStore {
   readonly #pool: Pool;
@@ -41,7 +23,7 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       const { rows } = await this.#pool.query<{ sess: SessionData }>(
         `SELECT sess FROM sessions WHERE sid = $1 AND expires_at > $2`,
         [sid, Date.now()],
@@ -51,7 +33,7 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
   }
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       await this.#pool.query(
         `INSERT INTO sessions (sid, sess, expires_at, user_id) VALUES ($1, $2::jsonb, $3, $4)
          ON CONFLICT (sid) DO UPDATE SET
@@ -62,7 +44,7 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
   }
 
   override touch(sid: string, sess: SessionData, callback?: () => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       // Touch renews the cookie inside the stored JSON too, so a reload sees the new expiry. An expired
       // session is not revived.
       const now = Date.now();
@@ -75,19 +57,19 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       await this.#pool.query(`DELETE FROM sessions WHERE sid = $1`, [sid]);
     });
   }
 
   override clear(callback?: (err?: unknown) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       await this.#pool.query(`DELETE FROM sessions`);
     });
   }
 
   override length(callback: (err: unknown, length?: number) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       const { rows } = await this.#pool.query<{ n: string }>(
         `SELECT count(*) AS n FROM sessions WHERE expires_at > $1`,
         [Date.now()],
@@ -97,7 +79,7 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
   }
 
   override all(callback: (err: unknown, obj?: { [sid: string]: SessionData } | null) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       const { rows } = await this.#pool.query<{ sid: string; sess: SessionData }>(
         `SELECT sid, sess FROM sessions WHERE expires_at > $1`,
         [Date.now()],

@@ -14,25 +14,8 @@
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { IndexedSessionStore } from '../types.js';
-import { expiryOf, userIdOf } from '../sessionFields.js';
+import { expiryOf, userIdOf, answerLater } from '../sessionFields.js';
 import { globEscape, LuaScript, scanKeys, type RedisClient } from './client.js';
-
-type Callback<T> = (err: unknown, value?: T) => void;
-
-/**
- * Answers the express-session callback on a later tick, outside the promise chain, so an exception
- * thrown by the callback is not reported back to it as a store error (which would call it twice).
- */
-function answer<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
-  work().then(
-    (result) => {
-      if (callback) setImmediate(() => callback(null, result));
-    },
-    (error: unknown) => {
-      if (callback) setImmediate(() => callback(error));
-    },
-  );
-}
 
 // Lifts a user set's TTL to at least `ttl` ms, so the set outlives every session listed in it.
 const EXTEND_SET = `
@@ -118,14 +101,14 @@ export class RedisSessionStore extends session.Store implements IndexedSessionSt
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       const [data, cookie, exp] = await this.#client.hmGet(this.#key(sid), ['data', 'cookie', 'exp']);
       return this.#assemble(data ?? null, cookie ?? null, exp ?? null, Date.now());
     });
   }
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       const now = Date.now();
       const exp = expiryOf(sess, now);
       const { cookie, ...rest } = sess;
@@ -146,7 +129,7 @@ export class RedisSessionStore extends session.Store implements IndexedSessionSt
   }
 
   override touch(sid: string, sess: SessionData, callback?: () => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       const now = Date.now();
       const exp = expiryOf(sess, now);
       await TOUCH.run(
@@ -158,14 +141,14 @@ export class RedisSessionStore extends session.Store implements IndexedSessionSt
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       await DESTROY.run(this.#client, [this.#key(sid)], [sid, this.#userPrefix]);
     });
   }
 
   /** Removes every session and every user index under this prefix. Admin use: scans the keyspace. */
   override clear(callback?: (err?: unknown) => void): void {
-    answer(callback, async () => {
+    answerLater(callback, async () => {
       for (const prefix of [this.#sessionPrefix, this.#userPrefix]) {
         for await (const keys of scanKeys(this.#client, `${globEscape(prefix)}*`))
           await this.#client.del(keys);
@@ -175,12 +158,12 @@ export class RedisSessionStore extends session.Store implements IndexedSessionSt
 
   /** Live sessions. Admin use: scans the keyspace. */
   override length(callback: (err: unknown, length?: number) => void): void {
-    answer(callback, async () => Object.keys(await this.#live()).length);
+    answerLater(callback, async () => Object.keys(await this.#live()).length);
   }
 
   /** Live sessions by sid. Admin use: scans the keyspace. */
   override all(callback: (err: unknown, obj?: { [sid: string]: SessionData } | null) => void): void {
-    answer(callback, () => this.#live());
+    answerLater(callback, () => this.#live());
   }
 
   /** Removes every session of the user except `exceptSid` (the one doing the signing out). */
