@@ -23,7 +23,15 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const exited = once(child, 'exit').then(() => {
     throw new Error(`server exited before listening:\n${stderr}`);
   });
-  const listening = once(child.stdout!, 'data').then(([chunk]) => String(chunk));
+  // Log lines may come first on stdout: wait for the server's own "on http://..." line.
+  const listening = new Promise<string>((resolve) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => /reference server on http:\/\//.test(l));
+      if (line) resolve(line);
+    });
+  });
   const firstLine = await Promise.race([listening, exited]);
   const url = /(http:\/\/[^/\s]+)\//.exec(firstLine)![1]!;
   return {

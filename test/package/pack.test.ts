@@ -71,8 +71,14 @@ describe('package', function () {
       env: { ...env, TRUST_PROXY: 'loopback' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-    const port = /listening on (\d+)/.exec(line.toString())![1];
+    // Riskgate's own JSON log lines share stdout with the app's: wait for the app's line.
+    let output = '';
+    let port: string | undefined;
+    while (!port) {
+      const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+      output += chunk.toString();
+      port = /listening on (\d+)/.exec(output)?.[1];
+    }
     const base = `http://127.0.0.1:${port}`;
 
     const anonymous = await get(`${base}/`);
