@@ -35,25 +35,24 @@ export interface PostgresStoreOptions {
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = options.schema ?? 'public';
+  const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}`;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     // Fail closed quickly instead of hanging a sign-in when the database cannot be reached.
     connectionTimeoutMillis: 5_000,
     query_timeout: 10_000,
+    // Runs (and finishes) before a new connection is handed out, so every query sees the schema.
+    // Per connection rather than the `options` startup parameter, which a connection string's own
+    // ?options= would silently replace; a failed SET fails that connection, not a later query.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(searchPath);
+    },
   });
   // An idle pooled connection that dies (server restart, failover) emits 'error' on the pool; without a
   // listener that would crash the process. pg-pool already drops the client, and the next query opens
   // a fresh connection or fails to its caller, so there is nothing more to do here.
   pool.on('error', () => undefined);
-  // Queries on a client run in order, so this SET runs before anything the store sends on a new
-  // connection. Done per connection rather than via the `options` startup parameter, which a
-  // connection string's own ?options= would silently replace.
-  const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}`;
-  pool.on('connect', (client) => {
-    // A failure here is a dead connection; the query that follows fails with the real error.
-    client.query(searchPath).catch(() => undefined);
-  });
 
   try {
     await migrate(pool, schema);
