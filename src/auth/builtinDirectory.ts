@@ -9,24 +9,34 @@ function toDirectoryUser(record: UserRecord): DirectoryUser {
 }
 
 export class BuiltinDirectory implements UserDirectory {
+  /** Hashes of the user objects this directory just handed out, so a verify needs no second read. */
+  private readonly hashes = new WeakMap<DirectoryUser, string>();
+
   constructor(private readonly users: UserStore) {}
 
+  private handOut(record: UserRecord | null): DirectoryUser | null {
+    if (!record) return null;
+    const user = toDirectoryUser(record);
+    this.hashes.set(user, record.passwordHash);
+    return user;
+  }
+
   async findByUsername(username: string): Promise<DirectoryUser | null> {
-    const record = await this.users.findUserByUsername(normalizeUsername(username));
-    return record ? toDirectoryUser(record) : null;
+    return this.handOut(await this.users.findUserByUsername(normalizeUsername(username)));
   }
 
   async findById(id: string): Promise<DirectoryUser | null> {
-    const record = await this.users.findUserById(id);
-    return record ? toDirectoryUser(record) : null;
+    return this.handOut(await this.users.findUserById(id));
   }
 
   async verifyPassword(user: DirectoryUser, password: string): Promise<boolean> {
-    const record = await this.users.findUserById(user.id);
-    return record ? verifyPassword(record.passwordHash, password) : false;
+    const hash = this.hashes.get(user) ?? (await this.users.findUserById(user.id))?.passwordHash;
+    return hash ? verifyPassword(hash, password) : false;
   }
 
   async setPassword(user: DirectoryUser, password: string): Promise<void> {
-    await this.users.setPasswordHash(user.id, await hashPassword(password));
+    const hash = await hashPassword(password);
+    await this.users.setPasswordHash(user.id, hash);
+    this.hashes.set(user, hash); // this object now stands for the new password
   }
 }

@@ -13,15 +13,20 @@ export const STRATEGY_NAME = 'riskgate-local';
 export type PrimaryResult =
   { ok: true; user: DirectoryUser } | { ok: false; reason: 'unknownUser' | 'wrongPassword' };
 
+const PRELOADED = Symbol('riskgate.preloadedUser');
+type PreloadedRequest = Request & { [PRELOADED]?: DirectoryUser | null };
+
 export function createPrimaryAuthenticator(directory: UserDirectory) {
   const passport = new Passport();
   passport.use(
     STRATEGY_NAME,
     new LocalStrategy(
-      { usernameField: 'username', passwordField: 'password', session: false },
-      (username, password, done) => {
+      { usernameField: 'username', passwordField: 'password', session: false, passReqToCallback: true },
+      (req, username, password, done) => {
         (async () => {
-          const user = await directory.findByUsername(username);
+          // The pipeline already looked the user up (for lockout); reuse it rather than read again.
+          const preloaded = (req as PreloadedRequest)[PRELOADED];
+          const user = preloaded !== undefined ? preloaded : await directory.findByUsername(username);
           if (!user) {
             await verifyAgainstDummy(password);
             return done(null, false, { message: 'unknownUser' });
@@ -34,8 +39,13 @@ export function createPrimaryAuthenticator(directory: UserDirectory) {
   );
   const initialized = passport.initialize();
 
-  /** Runs the strategy against an already-validated req.body. */
-  return function authenticate(req: Request, res: Response): Promise<PrimaryResult> {
+  /** Runs the strategy against an already-validated req.body; `knownUser` is the caller's lookup of it. */
+  return function authenticate(
+    req: Request,
+    res: Response,
+    knownUser?: DirectoryUser | null,
+  ): Promise<PrimaryResult> {
+    if (knownUser !== undefined) (req as PreloadedRequest)[PRELOADED] = knownUser;
     return new Promise((resolve, reject) => {
       initialized(req, res, () => {
         const handler = passport.authenticate(

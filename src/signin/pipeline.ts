@@ -59,7 +59,7 @@ export type SignInResult =
 export interface PipelineDeps {
   store: Store;
   directory: UserDirectory;
-  authenticate: (req: Request, res: Response) => Promise<PrimaryResult>;
+  authenticate: (req: Request, res: Response, knownUser?: DirectoryUser | null) => Promise<PrimaryResult>;
   geo: GeoIp;
   detectors: Detector[];
   detectionConfig: DetectionConfig;
@@ -114,7 +114,7 @@ export class SignInPipeline {
       return { kind: 'rejected', reason: 'locked', outcome: 'locked', signInId };
     }
 
-    const primary = await this.deps.authenticate(req, res);
+    const primary = await this.deps.authenticate(req, res, knownUser);
     if (!primary.ok) {
       await limits.recordFailure(bucket, username, attempt.password, now);
       await this.deps.spray.recordFailure(username, attempt.ip, attempt.password, now);
