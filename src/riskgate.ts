@@ -40,6 +40,7 @@ import { createRouter } from './web/router.js';
 import { renderUnavailable } from './web/errors.js';
 import { createRequireAuth } from './web/requireAuth.js';
 import type { Policies } from './policy/schema.js';
+import { createAdmin } from './admin/index.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
   const {
@@ -48,6 +49,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     now = Date.now,
     logger: givenLogger,
     viewsDir,
+    adminPlugins = {},
     ...rest
   } = options;
   const config = parseConfig(rest);
@@ -68,6 +70,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
+  const secondFactor = new SecondFactor(totp, recoveryCodes);
   const flows = new FlowService({
     store,
     policies,
@@ -137,12 +140,30 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         risk,
         totp,
         recoveryCodes,
-        secondFactor: new SecondFactor(totp, recoveryCodes),
+        secondFactor,
         config,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
     },
+  });
+
+  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
+  const admin = createAdmin({
+    store,
+    directory,
+    keys,
+    render,
+    csrf,
+    requireAuth,
+    secondFactor,
+    config,
+    logger,
+    risk,
+    policies,
+    revokeSessions,
+    now,
+    plugins: adminPlugins,
   });
 
   const httpMetrics = metrics.httpMetrics();
@@ -168,7 +189,9 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         void unavailable(req, res);
       },
     }),
-    requireAuth: createRequireAuth({ basePath: config.basePath, trust, risk, logger, now }),
+    requireAuth,
+    admin: admin.router,
+    adminServices: admin.services,
     store,
     directory,
     config,

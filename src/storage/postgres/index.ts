@@ -18,6 +18,10 @@ import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
 import { PostgresSessionStore } from './sessions.js';
+import { createApiTokenStore, createAuditStore } from './audit.js';
+import { createRiskHistoryStore } from './riskHistory.js';
+import { createReportStore } from './reports.js';
+import { createDetectionAdminStore } from './detectionActions.js';
 
 export { PostgresSessionStore } from './sessions.js';
 export { migrate, MIGRATIONS } from './migrations.js';
@@ -77,6 +81,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),
     sessions,
+    audit: createAuditStore(pool),
+    apiTokens: createApiTokenStore(pool),
+    riskHistory: createRiskHistoryStore(pool),
+    reports: createReportStore(pool),
+    detectionActions: createDetectionAdminStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

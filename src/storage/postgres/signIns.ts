@@ -7,7 +7,7 @@ import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '
 import type { SignInStore } from '../types.js';
 import { num, type Pool } from './util.js';
 
-interface SignInRow {
+export interface SignInRow {
   id: string;
   user_id: string | null;
   username: string;
@@ -90,7 +90,7 @@ function toParams(record: SignInRecord): unknown[] {
   ];
 }
 
-function toRecord(row: SignInRow): SignInRecord {
+export function toRecord(row: SignInRow): SignInRecord {
   return {
     id: row.id,
     userId: row.user_id,

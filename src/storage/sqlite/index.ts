@@ -19,6 +19,10 @@ import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
 import { SqliteSessionStore } from './sessions.js';
+import { createApiTokenStore, createAuditStore } from './audit.js';
+import { createRiskHistoryStore } from './riskHistory.js';
+import { createReportStore } from './reports.js';
+import { createDetectionAdminStore } from './detectionActions.js';
 
 export { SqliteSessionStore } from './sessions.js';
 
@@ -66,6 +70,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     flows: createFlowStore(db),
     jobs: createJobStore(db),
     sessions,
+    audit: createAuditStore(db),
+    apiTokens: createApiTokenStore(db),
+    riskHistory: createRiskHistoryStore(db),
+    reports: createReportStore(db),
+    detectionActions: createDetectionAdminStore(db),
     async ping() {
       if (closed) throw new Error('the SQLite store is closed');
       db.prepare('SELECT 1').get();

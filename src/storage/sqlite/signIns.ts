@@ -7,7 +7,7 @@ import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '
 import type { SignInStore } from '../types.js';
 import { parseJson, type Db } from './util.js';
 
-interface SignInRow {
+export interface SignInRow {
   id: string;
   user_id: string | null;
   username: string;
@@ -62,7 +62,7 @@ function toRow(record: SignInRecord): SignInRow {
   };
 }
 
-function toRecord(row: SignInRow): SignInRecord {
+export function toRecord(row: SignInRow): SignInRecord {
   return {
     id: row.id,
     userId: row.user_id,
