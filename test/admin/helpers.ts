@@ -37,8 +37,8 @@ export async function signInAdmin(rg: TestRiskgate, username: string, password: 
   return client;
 }
 
-export async function startAdminFixture(options: RiskgateOptions = {}): Promise<AdminFixture> {
-  const rg = await startRiskgate(options);
+/** An admin with an authenticator, signed in past the step-up, and an API token, on a running Riskgate. */
+export async function adminFixtureOn(rg: TestRiskgate): Promise<Omit<AdminFixture, 'close'>> {
   const admin = await rg.addUser('root', { roles: ['admin'] });
   const console = await signInAdmin(rg, 'root', admin.password, admin.totpSecret!);
   const { token } = await rg.riskgate.adminServices.tokens.create('tests', {
@@ -46,10 +46,15 @@ export async function startAdminFixture(options: RiskgateOptions = {}): Promise<
     id: admin.id,
     name: 'root',
   });
-  return { rg, admin, console, token, close: () => rg.close() };
+  return { rg, admin, console, token };
 }
 
-export function api(fixture: AdminFixture) {
+export async function startAdminFixture(options: RiskgateOptions = {}): Promise<AdminFixture> {
+  const rg = await startRiskgate(options);
+  return { ...(await adminFixtureOn(rg)), close: () => rg.close() };
+}
+
+export function api(fixture: Pick<AdminFixture, 'rg' | 'token'>) {
   const auth = (r: request.Test) => r.set('Authorization', `Bearer ${fixture.token}`);
   return {
     get: (path: string) => auth(request(fixture.rg.app).get(`${API}${path}`)),
@@ -110,7 +115,7 @@ export const LEAKED: DetectionDraft = {
 
 /** Gives a user a risky sign-in with `drafts` through the real RiskService (risk level, history). */
 export async function seedRisk(
-  fx: AdminFixture,
+  fx: Pick<AdminFixture, 'rg'>,
   userId: string,
   username: string,
   drafts: DetectionDraft[] = [TRAVEL],

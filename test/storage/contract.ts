@@ -8,6 +8,7 @@ import { DuplicateUsernameError, type Store } from '../../src/storage/types.js';
 import type { SignInRecord } from '../../src/domain/signIn.js';
 import type { DetectionDraft } from '../../src/domain/risk.js';
 import type { FlowRecord } from '../../src/domain/flow.js';
+import { describeAdminContract } from './adminContract.js';
 
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -118,6 +119,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     it('an open store answers ping', async () => {
       await store.ping();
     });
+
+    describeAdminContract(() => store);
 
     describe('users', () => {
       const input = {

@@ -108,8 +108,9 @@ export function createReportStore(pool: Pool): ReportStore {
     async mfaRegistration(query) {
       const condition: Record<MfaStatus, string> = {
         registered: 'i.totp_secret IS NOT NULL',
-        inGrace: 'i.totp_secret IS NULL AND i.mfa_prompted_at > $1',
-        notRegistered: 'i.totp_secret IS NULL AND (i.mfa_prompted_at IS NULL OR i.mfa_prompted_at <= $1)',
+        inGrace: 'i.totp_secret IS NULL AND i.mfa_prompted_at > $1::bigint',
+        notRegistered:
+          'i.totp_secret IS NULL AND (i.mfa_prompted_at IS NULL OR i.mfa_prompted_at <= $1::bigint)',
       };
       const from = 'users u LEFT JOIN identities i ON i.user_id = u.id';
       const counted = await pool.query<Record<MfaStatus, string | null>>(
@@ -118,7 +119,9 @@ export function createReportStore(pool: Pool): ReportStore {
           .join(', ')} FROM ${from}`,
         [query.graceStartedAfter],
       );
+      // Only bind the cutoff when the WHERE uses it: PostgreSQL cannot type an unused parameter.
       const where = query.status ? `WHERE ${condition[query.status]}` : '';
+      const params = query.status ? [query.graceStartedAfter] : [];
       const { rows } = await pool.query<{
         id: string;
         username: string;
@@ -126,8 +129,8 @@ export function createReportStore(pool: Pool): ReportStore {
         prompted: string | null;
       }>(
         `SELECT u.id, u.username, i.totp_secret IS NOT NULL AS totp, i.mfa_prompted_at AS prompted
-         FROM ${from} ${where} ORDER BY u.username LIMIT $2 OFFSET $3`,
-        [query.graceStartedAfter, query.limit, query.offset],
+         FROM ${from} ${where} ORDER BY u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, query.limit, query.offset],
       );
       const c = counted.rows[0]!;
       const counts = {
