@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     const plans: [string, string][] = [
       [
         'risky users',
-        `SELECT * FROM identities WHERE risk_state IN ('atRisk','confirmedCompromised') ORDER BY updated_at DESC LIMIT 25`,
+        `SELECT * FROM identities WHERE risk_state <> 'none' ORDER BY updated_at DESC LIMIT 25`,
       ],
       [
         'risky users by level',
