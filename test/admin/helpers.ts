@@ -4,8 +4,9 @@ import { expect } from 'chai';
 import { TestClient } from '../helpers/client.js';
 import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
 import type { RiskgateOptions } from '../../src/riskgate.js';
-import type { DetectionDraft, RiskLevel } from '../../src/domain/risk.js';
-import type { SignInRecord } from '../../src/domain/signIn.js';
+import type { DetectionDraft } from '../../src/domain/risk.js';
+export { signInRecord } from './records.js';
+import { signInRecord } from './records.js';
 import { RiskService } from '../../src/remediation/riskService.js';
 
 export const ADMIN = '/admin';
@@ -59,42 +60,6 @@ export function api(fixture: Pick<AdminFixture, 'rg' | 'token'>) {
   return {
     get: (path: string) => auth(request(fixture.rg.app).get(`${API}${path}`)),
     post: (path: string, body: object = {}) => auth(request(fixture.rg.app).post(`${API}${path}`).send(body)),
-  };
-}
-
-/** A sign-in of `userId` from London with the given risk, stored like the pipeline stores one. */
-export function signInRecord(
-  id: string,
-  userId: string,
-  username: string,
-  at: number,
-  riskLevel: RiskLevel = 'medium',
-): SignInRecord {
-  return {
-    id,
-    userId,
-    username,
-    context: {
-      at,
-      ip: '81.2.69.142',
-      network: '81.2.69.0/24',
-      geo: { country: 'GB', city: 'London', latitude: 51.5, longitude: -0.09 },
-      device: {
-        userAgent: 'Mozilla/5.0 Chrome/120.0',
-        browser: 'Chrome 120',
-        browserFamily: 'Chrome',
-        os: 'Windows 10',
-        deviceType: 'desktop',
-        deviceId: 'device-1',
-      },
-    },
-    outcome: 'interrupted',
-    riskLevel,
-    riskState: riskLevel === 'none' ? 'none' : 'atRisk',
-    userRiskLevel: 'none',
-    decision: 'requireMfa',
-    reportOnly: [],
-    updatedAt: at,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Store } from '../../src/storage/types.js';
 import type { ActorRef, NewAuditEntry } from '../../src/storage/adminTypes.js';
 import type { DetectionDraft } from '../../src/domain/risk.js';
 import type { SignInRecord } from '../../src/domain/signIn.js';
+import { signInRecord } from '../admin/records.js';
 
 const T0 = 1_700_000_000_000;
 const admin: ActorRef = { kind: 'user', id: 'admin-1', name: 'root' };
@@ -34,34 +35,16 @@ function entry(overrides: Partial<NewAuditEntry> = {}): NewAuditEntry {
   };
 }
 
-function signIn(id: string, userId: string, at: number, riskLevel: SignInRecord['riskLevel']): SignInRecord {
-  return {
-    id,
-    userId,
-    username: userId,
-    context: {
-      at,
-      ip: '81.2.69.142',
-      network: '81.2.69.0/24',
-      geo: { country: 'GB', city: 'London', latitude: 51.5, longitude: -0.09 },
-      device: {
-        userAgent: 'UA',
-        browser: null,
-        browserFamily: null,
-        os: null,
-        deviceType: 'desktop',
-        deviceId: null,
-      },
-    },
-    outcome: 'allowed',
-    riskLevel,
-    riskState: riskLevel === 'none' ? 'none' : 'atRisk',
-    userRiskLevel: 'none',
-    decision: 'allow',
-    reportOnly: [],
-    updatedAt: at,
-  };
-}
+const signIn = (
+  id: string,
+  userId: string,
+  at: number,
+  riskLevel: SignInRecord['riskLevel'],
+): SignInRecord => ({
+  ...signInRecord(id, userId, userId, at, riskLevel),
+  outcome: 'allowed',
+  decision: 'allow',
+});
 
 export function describeAdminContract(current: () => Store): void {
   describe('admin: audit log', () => {
