@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { TestClient } from '../helpers/client.js';
-import { ADMIN, API, api, nextCode, startAdminFixture, type AdminFixture } from './helpers.js';
+import { ADMIN, API, api, nextCode, signInAdmin, startAdminFixture, type AdminFixture } from './helpers.js';
+import { startRiskgate } from '../helpers/riskgate.js';
+import { describeCredentials } from '../../src/admin/bootstrap.js';
 
 describe('admin foundation: console access, MFA step-up, tokens, audit', () => {
   let fx: AdminFixture;
@@ -47,5 +49,21 @@ describe('admin foundation: console access, MFA step-up, tokens, audit', () => {
     });
     expect(audit.body.entries[0].actor).to.deep.equal({ kind: 'user', id: fx.admin.id, name: 'root' });
     expect(JSON.stringify(audit.body)).to.not.contain(token);
+  });
+});
+
+describe('admin foundation: the first admin', () => {
+  it('is created once when there is no admin, and its one-time credentials open the console', async () => {
+    const rg = await startRiskgate();
+    try {
+      const credentials = await rg.riskgate.adminServices.firstAdmin();
+      expect(credentials!.username).to.equal('admin');
+      expect(await rg.riskgate.adminServices.firstAdmin()).to.equal(null);
+      expect(describeCredentials(credentials!).join('\n')).to.contain(credentials!.password);
+      const client = await signInAdmin(rg, 'admin', credentials!.password, credentials!.totpSecret);
+      expect((await client.get(`${ADMIN}/`)).html).to.contain('Users at risk');
+    } finally {
+      await rg.close();
+    }
   });
 });
