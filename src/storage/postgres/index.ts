@@ -17,6 +17,7 @@ import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
+import { createPolicyStore } from './policies.js';
 import { PostgresSessionStore } from './sessions.js';
 
 export { PostgresSessionStore } from './sessions.js';
@@ -76,6 +77,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),
+    policies: createPolicyStore(pool),
     sessions,
     async ping() {
       await pool.query('SELECT 1');

@@ -177,6 +177,20 @@ export const MIGRATIONS: readonly string[] = [
     sealed_password TEXT NOT NULL
   ) STRICT;
   `,
+  // policies: every saved version of the three policies (the highest is in force); what the policies
+  // saw about the user at each sign-in (for the impact preview); report-only results findable by time
+  `
+  CREATE TABLE policy_versions (
+    version       INTEGER PRIMARY KEY,
+    document      TEXT NOT NULL,
+    changed_by_id TEXT NOT NULL,
+    changed_by    TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    changed_at    INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE sign_ins ADD COLUMN policy_inputs TEXT;
+  CREATE INDEX sign_ins_report_only ON sign_ins (at, id) WHERE report_only <> '[]';
+  `,
 ];
 
 /**
