@@ -1,0 +1,208 @@
+/**
+ * The policies in the store: the configured ones are only the first-start defaults; afterwards admins
+ * change them here. Every save is a compare-and-set on the version (a second admin saving over a
+ * version they did not see gets a conflict, never a silent overwrite), is recorded with who, when and
+ * why, and is passed to the audit hook.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from 'pino';
+import type { Policies } from '../schema.js';
+import type { PolicyStore } from '../../storage/types.js';
+import { PolicyCache } from './cache.js';
+import { fromStored, type CurrentPolicies } from './current.js';
+import {
+  changeReason,
+  fieldIssues,
+  policiesEditSchema,
+  policyName,
+  policyVersion,
+  type FieldIssue,
+  type PolicyName,
+} from './edit.js';
+
+/** Who made a change: an admin user, an API token's owner, or the CLI. */
+export interface PolicyActor {
+  id: string;
+  name: string;
+}
+
+export type PolicyErrorCode = 'invalidPolicies' | 'invalidRequest' | 'versionConflict';
+
+export interface PolicyError {
+  code: PolicyErrorCode;
+  message: string;
+  issues: FieldIssue[];
+  /** On a conflict: the version now in force, so the client can reload and merge. */
+  current?: CurrentPolicies;
+}
+
+export type PolicyResult<T> = { ok: true; value: T } | { ok: false; error: PolicyError };
+
+export interface PolicyAuditEntry {
+  actor: PolicyActor;
+  action: 'policies.save' | 'policies.excludeUser';
+  reason: string;
+  target: string;
+  details: Record<string, unknown>;
+}
+
+export interface PolicyServiceDeps {
+  store: PolicyStore;
+  /** The configured policies: stored as version 1 on the first start, ignored afterwards. */
+  defaults: Policies;
+  /** How long an instance may use policies it read; another instance's save is seen within it. */
+  cacheTtlMs: number;
+  now: () => number;
+  logger?: Logger;
+  /** The admin audit log; the version history records who, when and why in any case. */
+  audit?: (entry: PolicyAuditEntry) => Promise<void>;
+}
+
+/** excludeUser only adds to a list, so re-applying it on a fresher version after a conflict is safe. */
+const EXCLUDE_RETRIES = 5;
+
+function invalid(code: PolicyErrorCode, message: string, issues: FieldIssue[] = []): PolicyResult<never> {
+  return { ok: false, error: { code, message, issues } };
+}
+
+export class PolicyService {
+  private readonly cache: PolicyCache;
+  private auditSink: PolicyServiceDeps['audit'];
+
+  constructor(private readonly deps: PolicyServiceDeps) {
+    this.cache = new PolicyCache(() => this.current(), deps.cacheTtlMs, deps.now);
+    this.auditSink = deps.audit;
+  }
+
+  /** Stores the defaults unless policies are stored already, and says so when the two differ. */
+  async start(): Promise<CurrentPolicies> {
+    const current = fromStored(await this.deps.store.seedPolicies(this.deps.defaults, this.deps.now()));
+    if (current.version > 1 || !isDeepStrictEqual(current.policies, this.deps.defaults)) {
+      this.deps.logger?.info(
+        { version: current.version, changedBy: current.changedBy.name },
+        'stored policies in force; the configured ones are first-start defaults only (edit them in the admin console or API)',
+      );
+    }
+    this.cache.put(current);
+    return current;
+  }
+
+  /** Where the admin audit log goes once the admin console is mounted. */
+  setAudit(audit: PolicyServiceDeps['audit']): void {
+    this.auditSink = audit;
+  }
+
+  /** The policies in force for a sign-in: from the cache, so a hit never touches the store. */
+  effective(): Promise<Policies> {
+    return this.cache.policies();
+  }
+
+  /** The latest stored version, read fresh (admin pages must show what a save would compare against). */
+  async current(): Promise<CurrentPolicies> {
+    const stored = await this.deps.store.latestPolicies();
+    return stored ? fromStored(stored) : this.start();
+  }
+
+  async history(limit: number): Promise<CurrentPolicies[]> {
+    return (await this.deps.store.policyHistory(limit)).map(fromStored);
+  }
+
+  validate(input: unknown): PolicyResult<Policies> {
+    const parsed = policiesEditSchema.safeParse(input);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return invalid('invalidPolicies', 'the policies are not valid', fieldIssues(parsed.error));
+  }
+
+  /** Saves `policies` as the version after `version`; a conflict when someone saved in between. */
+  async save(
+    change: { policies: unknown; version: unknown },
+    actor: PolicyActor,
+    reason: unknown,
+  ): Promise<PolicyResult<CurrentPolicies>> {
+    const checked = this.validate(change.policies);
+    if (!checked.ok) return checked;
+    const version = policyVersion.safeParse(change.version);
+    if (!version.success) return invalid('invalidRequest', 'version must be the version you edited');
+    const why = changeReason.safeParse(reason);
+    if (!why.success) return invalid('invalidRequest', 'a reason is required', fieldIssues(why.error));
+    return this.store(checked.value, version.data, actor, why.data, 'policies.save', 'all');
+  }
+
+  /**
+   * Adds a user to a policy's exclusions (the admin's "exclude user from policy" action), on whatever
+   * version is current. Already excluded: nothing is saved and the current version is returned.
+   */
+  async excludeUser(
+    policy: PolicyName,
+    userId: string,
+    actor: PolicyActor,
+    reason: string,
+  ): Promise<PolicyResult<CurrentPolicies>> {
+    const name = policyName.safeParse(policy);
+    if (!name.success) return invalid('invalidRequest', `unknown policy "${String(policy)}"`);
+    const why = changeReason.safeParse(reason);
+    if (!why.success) return invalid('invalidRequest', 'a reason is required', fieldIssues(why.error));
+    const user = userId.trim();
+    if (user.length === 0 || user.length > 200) return invalid('invalidRequest', 'userId is not valid');
+    for (let attempt = 0; attempt < EXCLUDE_RETRIES; attempt++) {
+      const current = await this.current();
+      const scope = current.policies[name.data].scope;
+      if (scope.excludeUsers.includes(user)) return { ok: true, value: current };
+      const next: Policies = structuredClone(current.policies);
+      next[name.data].scope.excludeUsers.push(user);
+      const saved = await this.store(
+        next,
+        current.version,
+        actor,
+        why.data,
+        'policies.excludeUser',
+        name.data,
+        {
+          userId: user,
+        },
+      );
+      if (saved.ok || saved.error.code !== 'versionConflict') return saved;
+    }
+    return invalid('versionConflict', 'the policies kept changing; try again');
+  }
+
+  private async store(
+    policies: Policies,
+    expectedVersion: number,
+    actor: PolicyActor,
+    reason: string,
+    action: PolicyAuditEntry['action'],
+    target: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<PolicyResult<CurrentPolicies>> {
+    const stored = await this.deps.store.savePolicies({
+      expectedVersion,
+      document: policies,
+      changedBy: actor,
+      reason,
+      changedAt: this.deps.now(),
+    });
+    if (!stored) {
+      const current = await this.current();
+      return {
+        ok: false,
+        error: {
+          code: 'versionConflict',
+          message: `the policies were changed (now version ${current.version}, by ${current.changedBy.name}) since you loaded version ${expectedVersion}; reload and apply your change again`,
+          issues: [],
+          current,
+        },
+      };
+    }
+    const saved = fromStored(stored);
+    this.cache.put(saved);
+    await this.auditSink?.({
+      actor,
+      action,
+      reason,
+      target: `policies/${target}`,
+      details: { version: saved.version, ...extra },
+    });
+    return { ok: true, value: saved };
+  }
+}
