@@ -62,7 +62,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;
   // The configured policies are first-start defaults; the stored ones rule from then on.
   const policyService = new PolicyService({
-    store: store.policies,
+    store,
+    directory,
     defaults: config.policies,
     cacheTtlMs: config.policyCacheSeconds * 1000,
     now,

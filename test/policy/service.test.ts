@@ -14,6 +14,7 @@ import { PolicyService, type PolicyAuditEntry } from '../../src/policy/service/s
 import { DEFAULT_POLICIES, policiesSchema, type Policies } from '../../src/policy/schema.js';
 import { POSTGRES_URL, dropSchema, randomSchema, requirePostgres } from '../helpers/postgres.js';
 import { Clock } from '../helpers/riskgate.js';
+import { BuiltinDirectory } from '../../src/auth/builtinDirectory.js';
 
 const ADMIN = { id: 'admin-1', name: 'alice' };
 const OTHER_ADMIN = { id: 'admin-2', name: 'bob' };
@@ -43,7 +44,8 @@ function describeOn(backend: () => Backend, title: string) {
       const store = await backend().open();
       stores.push(store);
       const service = new PolicyService({
-        store: store.policies,
+        store,
+        directory: new BuiltinDirectory(store.users),
         defaults,
         cacheTtlMs: TTL,
         now: clock.now,

@@ -55,9 +55,10 @@ export interface FieldIssue {
   message: string;
 }
 
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
+/** `root` names the field when the value itself (not one of its fields) is wrong. */
+export function fieldIssues(error: z.ZodError, root = '(document)'): FieldIssue[] {
   return error.issues.map((issue) => ({
-    field: issue.path.join('.') || '(document)',
+    field: issue.path.join('.') || root,
     message: issue.message,
   }));
 }

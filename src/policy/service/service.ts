@@ -7,7 +7,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { Policies } from '../schema.js';
-import type { PolicyStore } from '../../storage/types.js';
+import type { Store } from '../../storage/types.js';
+import type { UserDirectory } from '../../domain/identity.js';
+import { previewDays, previewImpact, type ImpactPreview } from './preview.js';
+import { listReportOnly, reportOnlyQuery, type ReportOnlyPage } from './reportOnly.js';
 import { PolicyCache } from './cache.js';
 import { fromStored, type CurrentPolicies } from './current.js';
 import {
@@ -47,7 +50,9 @@ export interface PolicyAuditEntry {
 }
 
 export interface PolicyServiceDeps {
-  store: PolicyStore;
+  store: Pick<Store, 'policies' | 'identities'>;
+  /** Groups of users whose old sign-ins did not keep them (impact preview). */
+  directory: Pick<UserDirectory, 'findById'>;
   /** The configured policies: stored as version 1 on the first start, ignored afterwards. */
   defaults: Policies;
   /** How long an instance may use policies it read; another instance's save is seen within it. */
@@ -76,7 +81,9 @@ export class PolicyService {
 
   /** Stores the defaults unless policies are stored already, and says so when the two differ. */
   async start(): Promise<CurrentPolicies> {
-    const current = fromStored(await this.deps.store.seedPolicies(this.deps.defaults, this.deps.now()));
+    const current = fromStored(
+      await this.deps.store.policies.seedPolicies(this.deps.defaults, this.deps.now()),
+    );
     if (current.version > 1 || !isDeepStrictEqual(current.policies, this.deps.defaults)) {
       this.deps.logger?.info(
         { version: current.version, changedBy: current.changedBy.name },
@@ -99,12 +106,12 @@ export class PolicyService {
 
   /** The latest stored version, read fresh (admin pages must show what a save would compare against). */
   async current(): Promise<CurrentPolicies> {
-    const stored = await this.deps.store.latestPolicies();
+    const stored = await this.deps.store.policies.latestPolicies();
     return stored ? fromStored(stored) : this.start();
   }
 
   async history(limit: number): Promise<CurrentPolicies[]> {
-    return (await this.deps.store.policyHistory(limit)).map(fromStored);
+    return (await this.deps.store.policies.policyHistory(limit)).map(fromStored);
   }
 
   validate(input: unknown): PolicyResult<Policies> {
@@ -126,6 +133,26 @@ export class PolicyService {
     const why = changeReason.safeParse(reason);
     if (!why.success) return invalid('invalidRequest', 'a reason is required', fieldIssues(why.error));
     return this.store(checked.value, version.data, actor, why.data, 'policies.save', 'all');
+  }
+
+  /** Replays the last `days` days of sign-ins through the proposed policies, beside the current ones. */
+  async preview(proposed: unknown, days: unknown): Promise<PolicyResult<ImpactPreview>> {
+    const checked = this.validate(proposed);
+    if (!checked.ok) return checked;
+    const window = previewDays.safeParse(days);
+    if (!window.success)
+      return invalid('invalidRequest', 'days is not valid', fieldIssues(window.error, 'days'));
+    const current = await this.current();
+    const compare = { current: current.policies, currentVersion: current.version, proposed: checked.value };
+    return { ok: true, value: await previewImpact(this.deps, compare, window.data, this.deps.now()) };
+  }
+
+  /** Sign-ins where a report-only policy recorded a decision (query as the console and API take it). */
+  async reportOnly(query: unknown): Promise<PolicyResult<ReportOnlyPage>> {
+    const parsed = reportOnlyQuery.safeParse(query);
+    if (!parsed.success)
+      return invalid('invalidRequest', 'the query is not valid', fieldIssues(parsed.error));
+    return { ok: true, value: await listReportOnly(this.deps.store.policies, parsed.data, this.deps.now()) };
   }
 
   /**
@@ -175,7 +202,7 @@ export class PolicyService {
     target: string,
     extra: Record<string, unknown> = {},
   ): Promise<PolicyResult<CurrentPolicies>> {
-    const stored = await this.deps.store.savePolicies({
+    const stored = await this.deps.store.policies.savePolicies({
       expectedVersion,
       document: policies,
       changedBy: actor,
