@@ -40,6 +40,8 @@ import { createRouter } from './web/router.js';
 import { renderUnavailable } from './web/errors.js';
 import { createRequireAuth } from './web/requireAuth.js';
 import { PolicyService } from './policy/service/service.js';
+import { withPolicyPages } from './admin/policies/index.js';
+import { createAdmin } from './admin/index.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
   const {
@@ -48,6 +50,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     now = Date.now,
     logger: givenLogger,
     viewsDir,
+    adminPlugins = {},
     ...rest
   } = options;
   const config = parseConfig(rest);
@@ -78,6 +81,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
+  const secondFactor = new SecondFactor(totp, recoveryCodes);
   const flows = new FlowService({
     store,
     policies,
@@ -147,13 +151,32 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         risk,
         totp,
         recoveryCodes,
-        secondFactor: new SecondFactor(totp, recoveryCodes),
+        secondFactor,
         config,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
     },
   });
+
+  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
+  const admin = createAdmin({
+    store,
+    directory,
+    keys,
+    render,
+    csrf,
+    requireAuth,
+    secondFactor,
+    config,
+    logger,
+    risk,
+    policies,
+    revokeSessions,
+    now,
+    plugins: withPolicyPages(policyService, adminPlugins),
+  });
+  policyService.setAudit((actor, input) => admin.services.audit.record(actor, input));
 
   const httpMetrics = metrics.httpMetrics();
   const logRequests = requestLogging(logger);
@@ -178,7 +201,9 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         void unavailable(req, res);
       },
     }),
-    requireAuth: createRequireAuth({ basePath: config.basePath, trust, risk, logger, now }),
+    requireAuth,
+    admin: admin.router,
+    adminServices: admin.services,
     store,
     directory,
     config,

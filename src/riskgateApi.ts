@@ -8,6 +8,8 @@ import type { Metrics } from './ops/metrics.js';
 import type { JobScheduler } from './jobs/scheduler.js';
 import type { EvaluatedSignIn, SignInAttempt } from './signin/pipeline.js';
 import type { PolicyService } from './policy/service/service.js';
+import type { AdminPlugins } from './admin/types.js';
+import type { AdminServices } from './admin/index.js';
 
 export interface RiskgateOptions extends RiskgateConfigInput {
   /** Storage backend; defaults to SQLite in `dataDir`. */
@@ -19,6 +21,8 @@ export interface RiskgateOptions extends RiskgateConfigInput {
   logger?: Logger;
   /** Folder of EJS views to use instead of Riskgate's own (copy and adapt them). */
   viewsDir?: string;
+  /** Extra admin console pages, API routes and navigation (see src/admin/types.ts). */
+  adminPlugins?: AdminPlugins;
 }
 
 export interface Riskgate {
@@ -34,6 +38,13 @@ export interface Riskgate {
   session: RequestHandler;
   /** Protects app routes: signed-in users pass, others go to sign-in and come back. */
   requireAuth: RequestHandler;
+  /**
+   * The admin console and its JSON API (`/api/v1`): mount after `session`, e.g.
+   * `app.use('/admin', riskgate.admin)`. Admins only, MFA in every session; the API takes bearer tokens.
+   */
+  admin: Router;
+  /** The services behind the console and API (audit log, API tokens, admin actions, reports). */
+  adminServices: AdminServices;
   store: Store;
   directory: UserDirectory;
   config: RiskgateConfig;

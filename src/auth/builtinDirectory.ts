@@ -5,7 +5,13 @@ import { hashPassword, verifyPassword } from './passwordHasher.js';
 import { normalizeUsername } from './username.js';
 
 function toDirectoryUser(record: UserRecord): DirectoryUser {
-  return { id: record.id, username: record.username, email: record.email, groups: record.groups };
+  return {
+    id: record.id,
+    username: record.username,
+    email: record.email,
+    groups: record.groups,
+    roles: record.roles,
+  };
 }
 
 export class BuiltinDirectory implements UserDirectory {

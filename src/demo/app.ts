@@ -14,6 +14,7 @@ export function createDemoApp(riskgate: Riskgate, viewsDir: string = VIEWS_DIR):
   app.use(riskgate.requestLogging);
   app.use(riskgate.session);
   app.use(riskgate.router);
+  app.use('/admin', riskgate.admin); // the admin console and its API (/admin/api/v1)
   const { basePath, appName } = riskgate.config;
 
   app.get('/', riskgate.requireAuth, async (req, res) => {

@@ -6,6 +6,8 @@ export interface DirectoryUser {
   username: string;
   email?: string | null;
   groups?: string[];
+  /** "admin" opens the admin console (with MFA). Apps with their own directory return it here. */
+  roles?: string[];
 }
 
 /** The app's user directory. Riskgate's built-in one is in SQLite; apps may bring their own. */

@@ -8,7 +8,8 @@ import { randomInt } from 'node:crypto';
 import type { UserDirectory } from '../domain/identity.js';
 import { hasMfa } from '../domain/identity.js';
 import type { Store } from '../storage/types.js';
-import type { RiskService } from './riskService.js';
+import { APP_ACTOR, type RiskService } from './riskService.js';
+import type { ActorRef } from '../storage/adminTypes.js';
 
 const TEMP_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -30,13 +31,14 @@ export async function issueTemporaryPassword(
   deps: PasswordActionDeps,
   userId: string,
   now: number,
+  actor: ActorRef = APP_ACTOR,
 ): Promise<string> {
   const user = await deps.directory.findById(userId);
   if (!user) throw new RemediationRefused('No such user.');
   const password = Array.from({ length: 16 }, () => TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)]).join('');
   await deps.directory.setPassword(user, password);
   await deps.store.identities.updateIdentity(userId, { mustChangePassword: true }, now);
-  await deps.risk.remediateUser(userId, now);
+  await deps.risk.remediateUser(userId, now, { kind: 'admin', action: 'temporaryPassword', actor });
   await deps.revokeSessions(userId);
   return password;
 }

@@ -1,28 +1,73 @@
 /**
- * Every change of risk goes through here so detections, user risk level and risk states agree:
- * new detections raise user risk; MFA on a risky sign-in remediates that sign-in; a secure password
- * change remediates the user; "This wasn't me" confirms the sign-in compromised and raises user risk.
+ * Every change of risk goes through here so detections, user risk level and risk states agree, and
+ * so every change of level or state lands in the user's risk history with its cause: new detections
+ * raise user risk; MFA on a risky sign-in remediates that sign-in; a secure password change remediates
+ * the user; "This wasn't me" confirms the sign-in compromised and raises user risk; admin feedback and
+ * actions (confirm, dismiss, close, reactivate) carry the admin who took them.
  */
-import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
+import type { ClosedBy, DetectionDraft, RiskLevel, RiskState } from '../domain/risk.js';
 import type { Store } from '../storage/types.js';
+import type { ActorRef, RiskCause } from '../storage/adminTypes.js';
 import { userRisk } from '../risk/assess.js';
 import { userReportedSuspicious } from '../risk/detectors/userReportedSuspicious.js';
 import { learnFromSignIn } from '../risk/learn.js';
 import { adminConfirmedCompromised } from '../risk/detectors/adminConfirmedCompromised.js';
 
+/** Application code calling the public `remediation` API directly (no admin signed in). */
+export const APP_ACTOR: ActorRef = { kind: 'app', id: 'app', name: 'application' };
+
+const adminCause = (action: string, actor: ActorRef): RiskCause => ({ kind: 'admin', action, actor });
+
+/** The state a user is left in when its last active detection closes, by how it closed. */
+const CLEARED_STATE: Record<ClosedBy, RiskState> = {
+  remediated: 'remediated',
+  resolved: 'remediated',
+  system: 'remediated',
+  falsePositive: 'confirmedSafe',
+  ignored: 'dismissed',
+  dismissed: 'dismissed',
+};
+
 export class RiskService {
   constructor(private readonly store: Store) {}
 
-  /** Recomputes the user's risk level from active detections and stores it. */
-  async recomputeUserRisk(userId: string, now: number): Promise<RiskLevel> {
-    const level = userRisk(await this.store.detections.activeDetections(userId));
+  /** The one place a user's level or state is written: stores it and records the change. */
+  private async setUserRisk(
+    userId: string,
+    next: (current: { level: RiskLevel; state: RiskState }) => { level: RiskLevel; state: RiskState },
+    cause: RiskCause,
+    now: number,
+  ): Promise<RiskLevel> {
     const identity = await this.store.identities.getIdentity(userId);
-    const riskState =
-      level !== 'none' ? 'atRisk' : identity.riskState === 'atRisk' ? 'remediated' : identity.riskState;
-    if (identity.riskLevel !== level || identity.riskState !== riskState) {
-      await this.store.identities.updateIdentity(userId, { riskLevel: level, riskState }, now);
-    }
-    return level;
+    const from = { level: identity.riskLevel, state: identity.riskState };
+    const to = next(from);
+    if (to.level === from.level && to.state === from.state) return to.level;
+    await this.store.identities.updateIdentity(userId, { riskLevel: to.level, riskState: to.state }, now);
+    await this.store.riskHistory.appendRiskHistory({ userId, at: now, from, to, cause });
+    return to.level;
+  }
+
+  /**
+   * Recomputes the user's risk level from active detections and stores it. While risky, a confirmed
+   * compromise stays confirmed; once nothing is active, an at-risk user takes the state `cleared`.
+   */
+  async recomputeUserRisk(
+    userId: string,
+    now: number,
+    cause: RiskCause = { kind: 'system', job: 'recompute' },
+    cleared: RiskState = 'remediated',
+  ): Promise<RiskLevel> {
+    const level = userRisk(await this.store.detections.activeDetections(userId));
+    return this.setUserRisk(
+      userId,
+      ({ state }) => {
+        if (level !== 'none') return { level, state: state === 'confirmedCompromised' ? state : 'atRisk' };
+        const wasRisky = state === 'atRisk' || state === 'confirmedCompromised';
+        return { level, state: wasRisky ? cleared : state };
+      },
+      cause,
+      now,
+    );
   }
 
   async addDetections(
@@ -30,9 +75,10 @@ export class RiskService {
     signInId: string | null,
     drafts: DetectionDraft[],
     now: number,
+    cause: RiskCause = { kind: 'detection', types: [...new Set(drafts.map((d) => d.type))] },
   ): Promise<RiskLevel> {
     if (drafts.length > 0) await this.store.detections.addDetections(userId, signInId, drafts, now);
-    return this.recomputeUserRisk(userId, now);
+    return this.recomputeUserRisk(userId, now, cause);
   }
 
   /** MFA passed on a risky sign-in: its detections are remediated (they cannot be reactivated). */
@@ -41,18 +87,67 @@ export class RiskService {
     if (signIn && signIn.riskLevel !== 'none')
       await this.store.signIns.updateSignInRiskState(signInId, 'remediated', now);
     await this.store.detections.closeDetections({ userId, signInId }, 'remediated', now);
-    await this.recomputeUserRisk(userId, now);
+    await this.recomputeUserRisk(userId, now, { kind: 'selfRemediation', how: 'mfa' });
   }
 
-  /** Secure password change: closes every active detection and brings the identity back to safe. */
-  async remediateUser(userId: string, now: number): Promise<void> {
+  /**
+   * Secure password change (the user's own, or an admin's temporary password): closes every active
+   * detection and brings the identity back to safe.
+   */
+  async remediateUser(
+    userId: string,
+    now: number,
+    cause: RiskCause = { kind: 'selfRemediation', how: 'passwordChange' },
+  ): Promise<void> {
     await this.store.detections.closeDetections({ userId }, 'remediated', now);
-    const identity = await this.store.identities.getIdentity(userId);
-    const wasRisky = identity.riskLevel !== 'none' || identity.riskState === 'atRisk';
-    await this.store.identities.updateIdentity(
+    await this.setUserRisk(
       userId,
-      { riskLevel: 'none', riskState: wasRisky ? 'remediated' : identity.riskState },
+      ({ level, state }) => ({
+        level: 'none',
+        state:
+          level !== 'none' || state === 'atRisk' || state === 'confirmedCompromised' ? 'remediated' : state,
+      }),
+      cause,
       now,
+    );
+  }
+
+  /**
+   * "Dismiss user risk" (reference 000): every active detection closes as dismissed (final) and the
+   * user is no longer at risk, without touching the password, so the identity is not made safe.
+   * Returns how many detections closed.
+   */
+  async dismissUserRisk(userId: string, actor: ActorRef, now: number): Promise<number> {
+    const closed = await this.store.detections.closeDetections({ userId }, 'dismissed', now);
+    await this.setUserRisk(
+      userId,
+      () => ({ level: 'none', state: 'dismissed' }),
+      adminCause('dismissUserRisk', actor),
+      now,
+    );
+    return closed;
+  }
+
+  /** "Confirm user compromised": user risk high (an adminConfirmedCompromised detection), state confirmed. */
+  async confirmUserCompromised(userId: string, actor: ActorRef, now: number): Promise<void> {
+    const cause = adminCause('confirmUserCompromised', actor);
+    await this.addDetections(userId, null, [adminConfirmedCompromised(null)], now, cause);
+    await this.setUserRisk(userId, ({ level }) => ({ level, state: 'confirmedCompromised' }), cause, now);
+  }
+
+  /** An admin closed or reactivated one detection: the user's risk follows, caused by that admin. */
+  async detectionChanged(
+    userId: string,
+    action: string,
+    actor: ActorRef,
+    closedBy: ClosedBy | null,
+    now: number,
+  ): Promise<RiskLevel> {
+    return this.recomputeUserRisk(
+      userId,
+      now,
+      adminCause(action, actor),
+      CLEARED_STATE[closedBy ?? 'resolved'],
     );
   }
 
@@ -60,31 +155,40 @@ export class RiskService {
    * Admin feedback "confirm sign-in safe" (reference 000): the sign-in's detections were false
    * positives; its properties become familiar, so the model learns from the feedback.
    */
-  async confirmSignInSafe(signInId: string, now: number): Promise<void> {
+  async confirmSignInSafe(signInId: string, now: number, actor: ActorRef = APP_ACTOR): Promise<void> {
     const signIn = await this.store.signIns.getSignIn(signInId);
     if (!signIn?.userId) throw new Error(`no sign-in ${signInId} of a known user`);
     await this.store.detections.closeDetections({ userId: signIn.userId, signInId }, 'falsePositive', now);
     await this.store.signIns.updateSignInRiskState(signInId, 'confirmedSafe', now);
     await learnFromSignIn(this.store, signIn.userId, signIn.context, now);
-    await this.recomputeUserRisk(signIn.userId, now);
+    await this.recomputeUserRisk(signIn.userId, now, adminCause('confirmSignInSafe', actor), 'confirmedSafe');
   }
 
   /**
    * Admin feedback "confirm sign-in compromised": user risk goes to high (an adminConfirmedCompromised
    * detection) and the identity is confirmed compromised. Nothing is learned from the sign-in.
    */
-  async confirmSignInCompromised(signInId: string, now: number): Promise<void> {
+  async confirmSignInCompromised(signInId: string, now: number, actor: ActorRef = APP_ACTOR): Promise<void> {
     const signIn = await this.store.signIns.getSignIn(signInId);
     if (!signIn?.userId) throw new Error(`no sign-in ${signInId} of a known user`);
+    const cause = adminCause('confirmSignInCompromised', actor);
     await this.store.signIns.updateSignInRiskState(signInId, 'confirmedCompromised', now);
-    await this.addDetections(signIn.userId, signInId, [adminConfirmedCompromised(signInId)], now);
-    await this.store.identities.updateIdentity(signIn.userId, { riskState: 'confirmedCompromised' }, now);
+    await this.addDetections(signIn.userId, signInId, [adminConfirmedCompromised(signInId)], now, cause);
+    await this.setUserRisk(
+      signIn.userId,
+      ({ level }) => ({ level, state: 'confirmedCompromised' }),
+      cause,
+      now,
+    );
   }
 
   /** The user says a sign-in was not theirs. */
   async reportNotMe(userId: string, signInId: string, now: number): Promise<void> {
     await this.store.signIns.updateSignInRiskState(signInId, 'confirmedCompromised', now);
     await this.store.signIns.updateSignInOutcome(signInId, 'reportedNotMe', now);
-    await this.addDetections(userId, signInId, [userReportedSuspicious(signInId)], now);
+    await this.addDetections(userId, signInId, [userReportedSuspicious(signInId)], now, {
+      kind: 'user',
+      action: 'reportedNotMe',
+    });
   }
 }

@@ -8,6 +8,13 @@ import type { ClosedBy, Detection, DetectionDraft, DetectionLevel } from '../dom
 import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '../domain/signIn.js';
 import type { FlowRecord } from '../domain/flow.js';
 import type session from 'express-session';
+import type {
+  ApiTokenStore,
+  AuditStore,
+  DetectionAdminStore,
+  ReportStore,
+  RiskHistoryStore,
+} from './adminTypes.js';
 
 export interface UserRecord {
   id: string;
@@ -271,6 +278,12 @@ export interface Store {
   jobs: JobStore;
   policies: PolicyStore;
   sessions: IndexedSessionStore;
+  /** The admin side: audit log, API tokens, risk history, reports, single-detection close/reactivate. */
+  audit: AuditStore;
+  apiTokens: ApiTokenStore;
+  riskHistory: RiskHistoryStore;
+  reports: ReportStore;
+  detectionActions: DetectionAdminStore;
   /** Resolves when every backing service answers; rejects otherwise (readiness, fail-closed checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

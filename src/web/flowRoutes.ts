@@ -101,7 +101,8 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     const outcome = await deps.flows.finish(flow, user);
     const deviceId = req.session.riskgate?.deviceId ?? deviceIdOf(req);
     if (outcome.kind === 'signedIn') {
-      await establishSession(req, user, flow.signInId, deps.now(), deviceId);
+      const mfaPassed = flowData(flow).satisfied.mfa === true;
+      await establishSession(req, user, flow.signInId, deps.now(), deviceId, mfaPassed);
       return () => res.redirect(303, outcome.returnTo);
     }
     await beginFlowSession(req, outcome.flow, deviceId);

@@ -13,6 +13,8 @@ export interface RiskgateSessionData {
   flowId?: string;
   /** The device cookie this session was issued to: a session replayed elsewhere is an anomaly. */
   deviceId?: string;
+  /** When a second factor was last verified in this session (at sign-in or the admin console's step-up). */
+  mfaAt?: number;
 }
 
 declare module 'express-session' {

@@ -24,6 +24,7 @@ export async function establishSession(
   signInId: string,
   now: number,
   deviceId: string | null,
+  mfaPassed = false,
 ): Promise<void> {
   await regenerate(req);
   req.session.riskgate = {
@@ -32,6 +33,15 @@ export async function establishSession(
     authAt: now,
     signInId,
     deviceId: deviceId ?? undefined,
+    mfaAt: mfaPassed ? now : undefined,
   };
+  await saveSession(req);
+}
+
+/** A second factor was verified in this already-authenticated session (admin step-up): new session id. */
+export async function elevateSession(req: Request, now: number): Promise<void> {
+  const state = req.session.riskgate;
+  await regenerate(req);
+  req.session.riskgate = { ...state, mfaAt: now };
   await saveSession(req);
 }

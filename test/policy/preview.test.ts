@@ -164,7 +164,11 @@ describe('impact preview', () => {
     await record('h0', 'hana', 20, { policyInputs: inputs });
     await record('h10', 'hana', 10, { policyInputs: inputs });
     const current = edited((p) => (p.mfaRegistration = { ...p.mfaRegistration, mode: 'on', graceDays: 14 }));
-    const saved = await service.save({ policies: current, version: 1 }, { id: 'a', name: 'a' }, 'on');
+    const saved = await service.save(
+      { policies: current, version: 1 },
+      { kind: 'cli', id: 'cli', name: 'cli' },
+      'switch it on',
+    );
     expect(saved.ok).to.equal(true);
     const result = await preview(
       edited((p) => (p.mfaRegistration = { ...current.mfaRegistration, graceDays: 5 })),

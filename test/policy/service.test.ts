@@ -10,14 +10,17 @@ import type pg from 'pg';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import { openPostgresStore } from '../../src/storage/postgres/index.js';
 import type { Store } from '../../src/storage/types.js';
-import { PolicyService, type PolicyAuditEntry } from '../../src/policy/service/service.js';
+import { PolicyService } from '../../src/policy/service/service.js';
 import { DEFAULT_POLICIES, policiesSchema, type Policies } from '../../src/policy/schema.js';
 import { POSTGRES_URL, dropSchema, randomSchema, requirePostgres } from '../helpers/postgres.js';
 import { Clock } from '../helpers/riskgate.js';
+import type { ActorRef } from '../../src/storage/adminTypes.js';
+import type { AuditInput } from '../../src/admin/types.js';
 import { BuiltinDirectory } from '../../src/auth/builtinDirectory.js';
 
-const ADMIN = { id: 'admin-1', name: 'alice' };
-const OTHER_ADMIN = { id: 'admin-2', name: 'bob' };
+const ADMIN = { kind: 'user', id: 'admin-1', name: 'alice' } as const;
+const OTHER_ADMIN = { kind: 'token', id: 'token-2', name: 'bob' } as const;
+const stored = (actor: { id: string; name: string }) => ({ id: actor.id, name: actor.name });
 const TTL = 5_000;
 
 function edited(change: (p: Policies) => void, from: Policies = DEFAULT_POLICIES): Policies {
@@ -39,7 +42,7 @@ function describeOn(backend: () => Backend, title: string) {
       clock = new Clock(1_800_000_000_000);
     });
     const stores: Store[] = [];
-    const audit: PolicyAuditEntry[] = [];
+    const audit: Array<{ actor: ActorRef } & AuditInput> = [];
     const instance = async (defaults: Policies = DEFAULT_POLICIES) => {
       const store = await backend().open();
       stores.push(store);
@@ -49,7 +52,7 @@ function describeOn(backend: () => Backend, title: string) {
         defaults,
         cacheTtlMs: TTL,
         now: clock.now,
-        audit: async (entry) => void audit.push(entry),
+        audit: async (actor, input) => void audit.push({ actor, ...input }),
       });
       await service.start();
       return { store, service };
@@ -79,17 +82,18 @@ function describeOn(backend: () => Backend, title: string) {
       expect(current).to.deep.include({
         version: 2,
         policies,
-        changedBy: ADMIN,
+        changedBy: stored(ADMIN),
         reason: 'block high-risk users',
       });
       expect(current.changedAt).to.equal(clock.current);
       expect(audit).to.deep.equal([
         {
           actor: ADMIN,
-          action: 'policies.save',
+          action: 'policy.update',
+          target: { type: 'policy', id: 'all' },
           reason: 'block high-risk users',
-          target: 'policies/all',
-          details: { version: 2 },
+          result: 'ok',
+          detail: { version: 2 },
         },
       ]);
       expect((await service.history(5)).map((h) => h.version)).to.deep.equal([2, 1]);
@@ -108,18 +112,25 @@ function describeOn(backend: () => Backend, title: string) {
       expect(result.error.message).to.contain('version 2').and.contain('alice');
       expect(result.error.current?.policies).to.deep.equal(first);
       expect((await b.service.current()).policies).to.deep.equal(first);
-      expect(audit).to.have.length(1);
+      expect(audit.map((a) => [a.actor.name, a.result])).to.deep.equal([
+        ['alice', 'ok'],
+        ['bob', 'refused'],
+      ]);
     });
 
     it('of two instances saving the same version at once exactly one wins', async () => {
       const a = await instance();
       const b = await instance();
       const results = await Promise.all([
-        a.service.save({ policies: edited((p) => (p.signInRisk.mfaAt = 'low')), version: 1 }, ADMIN, 'a'),
+        a.service.save(
+          { policies: edited((p) => (p.signInRisk.mfaAt = 'low')), version: 1 },
+          ADMIN,
+          'change a',
+        ),
         b.service.save(
           { policies: edited((p) => (p.signInRisk.mfaAt = 'high')), version: 1 },
           OTHER_ADMIN,
-          'b',
+          'change b',
         ),
       ]);
       expect(results.filter((r) => r.ok)).to.have.length(1);
@@ -187,10 +198,11 @@ function describeOn(backend: () => Backend, title: string) {
       expect(current.policies.signInRisk.scope.excludeUsers).to.deep.equal([]);
       expect(audit.at(-1)).to.deep.equal({
         actor: OTHER_ADMIN,
-        action: 'policies.excludeUser',
+        action: 'policy.excludeUser',
+        target: { type: 'policy', id: 'userRisk' },
         reason: 'travelling analyst',
-        target: 'policies/userRisk',
-        details: { version: 3, userId: 'user-42' },
+        result: 'ok',
+        detail: { version: 3, userId: 'user-42' },
       });
       const again = await b.service.excludeUser('userRisk', 'user-42', OTHER_ADMIN, 'again');
       expect(again.ok && again.value.version).to.equal(3);
@@ -200,7 +212,7 @@ function describeOn(backend: () => Backend, title: string) {
       const { service } = await instance();
       const unknown = await service.excludeUser('nope' as 'userRisk', 'u', ADMIN, 'why');
       expect(!unknown.ok && unknown.error.code).to.equal('invalidRequest');
-      expect((await service.excludeUser('userRisk', 'u', ADMIN, '')).ok).to.equal(false);
+      expect((await service.excludeUser('userRisk', 'u', ADMIN, 'x')).ok).to.equal(false);
       expect((await service.excludeUser('userRisk', ' ', ADMIN, 'why')).ok).to.equal(false);
       expect((await service.current()).version).to.equal(1);
     });

@@ -9,7 +9,7 @@ import { TestClient } from '../helpers/client.js';
 import { signInAtHomeThenAbroad } from '../helpers/scenarios.js';
 import type { Policies } from '../../src/policy/schema.js';
 
-const ADMIN = { id: 'admin-1', name: 'root' };
+const ADMIN = { kind: 'user', id: 'admin-1', name: 'root' } as const;
 
 describe('stored policies at sign-in', () => {
   let rg: TestRiskgate;

@@ -1,6 +1,6 @@
 /**
  * What an admin may save: a complete policies document (no defaults, so a form or API client that
- * leaves a field out gets an error instead of silently resetting it), plus the reason for the change.
+ * leaves a field out gets an error instead of silently resetting it).
  */
 import { z } from 'zod';
 import { policyMode, type Policies } from '../schema.js';
@@ -40,12 +40,6 @@ export const policiesEditSchema = z
     unregisteredUsers: z.enum(['block']).default('block'),
   })
   .strict() satisfies z.ZodType<Policies, unknown>;
-
-export const changeReason = z
-  .string()
-  .trim()
-  .min(1, 'say why (it goes in the audit log)')
-  .max(500, 'must be at most 500 characters');
 
 export const policyVersion = z.number().int().min(0);
 

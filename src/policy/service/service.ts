@@ -8,13 +8,15 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { Policies } from '../schema.js';
 import type { Store } from '../../storage/types.js';
+import type { ActorRef } from '../../storage/adminTypes.js';
+import type { AuditInput } from '../../admin/types.js';
 import type { UserDirectory } from '../../domain/identity.js';
 import { previewDays, previewImpact, type ImpactPreview } from './preview.js';
 import { listReportOnly, reportOnlyQuery, type ReportOnlyPage } from './reportOnly.js';
 import { PolicyCache } from './cache.js';
 import { fromStored, type CurrentPolicies } from './current.js';
+import { reasonField } from '../../admin/schemas.js';
 import {
-  changeReason,
   fieldIssues,
   policiesEditSchema,
   policyName,
@@ -23,11 +25,8 @@ import {
   type PolicyName,
 } from './edit.js';
 
-/** Who made a change: an admin user, an API token's owner, or the CLI. */
-export interface PolicyActor {
-  id: string;
-  name: string;
-}
+/** Who made a change: an admin in the console, an API token, or the command line. */
+export type PolicyActor = ActorRef;
 
 export type PolicyErrorCode = 'invalidPolicies' | 'invalidRequest' | 'versionConflict';
 
@@ -41,13 +40,10 @@ export interface PolicyError {
 
 export type PolicyResult<T> = { ok: true; value: T } | { ok: false; error: PolicyError };
 
-export interface PolicyAuditEntry {
-  actor: PolicyActor;
-  action: 'policies.save' | 'policies.excludeUser';
-  reason: string;
-  target: string;
-  details: Record<string, unknown>;
-}
+type PolicyAction = 'policy.update' | 'policy.excludeUser';
+
+/** Records an admin action in the audit log (the admin side's AuditLog.record). */
+export type PolicyAudit = (actor: ActorRef, input: AuditInput) => Promise<unknown>;
 
 export interface PolicyServiceDeps {
   store: Pick<Store, 'policies' | 'identities'>;
@@ -60,7 +56,7 @@ export interface PolicyServiceDeps {
   now: () => number;
   logger?: Logger;
   /** The admin audit log; the version history records who, when and why in any case. */
-  audit?: (entry: PolicyAuditEntry) => Promise<void>;
+  audit?: PolicyAudit;
 }
 
 /** excludeUser only adds to a list, so re-applying it on a fresher version after a conflict is safe. */
@@ -130,9 +126,9 @@ export class PolicyService {
     if (!checked.ok) return checked;
     const version = policyVersion.safeParse(change.version);
     if (!version.success) return invalid('invalidRequest', 'version must be the version you edited');
-    const why = changeReason.safeParse(reason);
+    const why = reasonField.safeParse(reason);
     if (!why.success) return invalid('invalidRequest', 'a reason is required', fieldIssues(why.error));
-    return this.store(checked.value, version.data, actor, why.data, 'policies.save', 'all');
+    return this.store(checked.value, version.data, actor, why.data, 'policy.update', 'all');
   }
 
   /** Replays the last `days` days of sign-ins through the proposed policies, beside the current ones. */
@@ -164,17 +160,17 @@ export class PolicyService {
     userId: string,
     actor: PolicyActor,
     reason: string,
-  ): Promise<PolicyResult<CurrentPolicies>> {
+  ): Promise<PolicyResult<CurrentPolicies & { changed: boolean }>> {
     const name = policyName.safeParse(policy);
     if (!name.success) return invalid('invalidRequest', `unknown policy "${String(policy)}"`);
-    const why = changeReason.safeParse(reason);
+    const why = reasonField.safeParse(reason);
     if (!why.success) return invalid('invalidRequest', 'a reason is required', fieldIssues(why.error));
     const user = userId.trim();
     if (user.length === 0 || user.length > 200) return invalid('invalidRequest', 'userId is not valid');
     for (let attempt = 0; attempt < EXCLUDE_RETRIES; attempt++) {
       const current = await this.current();
       const scope = current.policies[name.data].scope;
-      if (scope.excludeUsers.includes(user)) return { ok: true, value: current };
+      if (scope.excludeUsers.includes(user)) return { ok: true, value: { ...current, changed: false } };
       const next: Policies = structuredClone(current.policies);
       next[name.data].scope.excludeUsers.push(user);
       const saved = await this.store(
@@ -182,13 +178,14 @@ export class PolicyService {
         current.version,
         actor,
         why.data,
-        'policies.excludeUser',
+        'policy.excludeUser',
         name.data,
         {
           userId: user,
         },
       );
-      if (saved.ok || saved.error.code !== 'versionConflict') return saved;
+      if (saved.ok) return { ok: true, value: { ...saved.value, changed: true } };
+      if (saved.error.code !== 'versionConflict') return saved;
     }
     return invalid('versionConflict', 'the policies kept changing; try again');
   }
@@ -198,38 +195,34 @@ export class PolicyService {
     expectedVersion: number,
     actor: PolicyActor,
     reason: string,
-    action: PolicyAuditEntry['action'],
+    action: PolicyAction,
     target: string,
     extra: Record<string, unknown> = {},
   ): Promise<PolicyResult<CurrentPolicies>> {
     const stored = await this.deps.store.policies.savePolicies({
       expectedVersion,
       document: policies,
-      changedBy: actor,
+      changedBy: { id: actor.id, name: actor.name },
       reason,
       changedAt: this.deps.now(),
     });
+    const audit = (result: 'ok' | 'refused', detail: Record<string, unknown>) =>
+      this.auditSink?.(actor, {
+        action,
+        target: { type: 'policy', id: target },
+        reason,
+        result,
+        detail: { ...extra, ...detail },
+      });
     if (!stored) {
       const current = await this.current();
-      return {
-        ok: false,
-        error: {
-          code: 'versionConflict',
-          message: `the policies were changed (now version ${current.version}, by ${current.changedBy.name}) since you loaded version ${expectedVersion}; reload and apply your change again`,
-          issues: [],
-          current,
-        },
-      };
+      const message = `the policies were changed (now version ${current.version}, by ${current.changedBy.name}) since you loaded version ${expectedVersion}; reload and apply your change again`;
+      await audit('refused', { message, expectedVersion, currentVersion: current.version });
+      return { ok: false, error: { code: 'versionConflict', message, issues: [], current } };
     }
     const saved = fromStored(stored);
     this.cache.put(saved);
-    await this.auditSink?.({
-      actor,
-      action,
-      reason,
-      target: `policies/${target}`,
-      details: { version: saved.version, ...extra },
-    });
+    await audit('ok', { version: saved.version });
     return { ok: true, value: saved };
   }
 }

@@ -19,6 +19,10 @@ import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
 import { createPolicyStore } from './policies.js';
 import { PostgresSessionStore } from './sessions.js';
+import { createApiTokenStore, createAuditStore } from './audit.js';
+import { createRiskHistoryStore } from './riskHistory.js';
+import { createReportStore } from './reports.js';
+import { createDetectionAdminStore } from './detectionActions.js';
 
 export { PostgresSessionStore } from './sessions.js';
 export { migrate, MIGRATIONS } from './migrations.js';
@@ -79,6 +83,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     jobs: createJobStore(pool),
     policies: createPolicyStore(pool),
     sessions,
+    audit: createAuditStore(pool),
+    apiTokens: createApiTokenStore(pool),
+    riskHistory: createRiskHistoryStore(pool),
+    reports: createReportStore(pool),
+    detectionActions: createDetectionAdminStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

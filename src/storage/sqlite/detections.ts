@@ -12,7 +12,7 @@ import type {
 import type { DetectionStore } from '../types.js';
 import { parseJson, type Db } from './util.js';
 
-interface DetectionRow {
+export interface DetectionRow {
   id: string;
   user_id: string;
   sign_in_id: string | null;
@@ -28,7 +28,7 @@ interface DetectionRow {
   updated_at: number;
 }
 
-function toDetection(row: DetectionRow): Detection {
+export function toDetection(row: DetectionRow): Detection {
   const detection: Detection = {
     id: row.id,
     userId: row.user_id,

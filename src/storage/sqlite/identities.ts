@@ -4,7 +4,7 @@ import type { RiskLevel, RiskState } from '../../domain/risk.js';
 import type { IdentityPatch, IdentityStore } from '../types.js';
 import { toInt, type Db } from './util.js';
 
-interface IdentityRow {
+export interface IdentityRow {
   user_id: string;
   risk_level: RiskLevel;
   risk_state: RiskState;
@@ -32,7 +32,7 @@ export function defaultIdentity(userId: string): Identity {
   };
 }
 
-function toIdentity(row: IdentityRow): Identity {
+export function toIdentity(row: IdentityRow): Identity {
   return {
     userId: row.user_id,
     riskLevel: row.risk_level,

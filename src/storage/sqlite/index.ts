@@ -20,6 +20,10 @@ import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
 import { createPolicyStore } from './policies.js';
 import { SqliteSessionStore } from './sessions.js';
+import { createApiTokenStore, createAuditStore } from './audit.js';
+import { createRiskHistoryStore } from './riskHistory.js';
+import { createReportStore } from './reports.js';
+import { createDetectionAdminStore } from './detectionActions.js';
 
 export { SqliteSessionStore } from './sessions.js';
 
@@ -68,6 +72,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     jobs: createJobStore(db),
     policies: createPolicyStore(db),
     sessions,
+    audit: createAuditStore(db),
+    apiTokens: createApiTokenStore(db),
+    riskHistory: createRiskHistoryStore(db),
+    reports: createReportStore(db),
+    detectionActions: createDetectionAdminStore(db),
     async ping() {
       if (closed) throw new Error('the SQLite store is closed');
       db.prepare('SELECT 1').get();

@@ -177,7 +177,60 @@ export const MIGRATIONS: readonly string[] = [
     sealed_password TEXT NOT NULL
   ) STRICT;
   `,
-  // policies: every saved version of the three policies (the highest is in force); what the policies
+  // 6: admin: audit log, API tokens (hashed), risk history, and the indexes the reports page on
+  `
+  CREATE TABLE audit_log (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           INTEGER NOT NULL,
+    actor_kind   TEXT NOT NULL,
+    actor_id     TEXT NOT NULL,
+    actor_name   TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    target_type  TEXT NOT NULL,
+    target_id    TEXT,
+    target_label TEXT,
+    reason       TEXT,
+    result       TEXT NOT NULL,
+    detail       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_log_actor ON audit_log (actor_id, seq);
+  CREATE INDEX audit_log_action ON audit_log (action, seq);
+  CREATE INDEX audit_log_target ON audit_log (target_id, seq);
+
+  CREATE TABLE api_tokens (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    token_hash      TEXT NOT NULL UNIQUE,
+    created_by_kind TEXT NOT NULL,
+    created_by_id   TEXT NOT NULL,
+    created_by_name TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_used_at    INTEGER,
+    revoked_at      INTEGER
+  ) STRICT;
+
+  CREATE TABLE risk_history (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    level_from TEXT NOT NULL,
+    level_to   TEXT NOT NULL,
+    state_from TEXT NOT NULL,
+    state_to   TEXT NOT NULL,
+    cause      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX risk_history_user ON risk_history (user_id, seq);
+
+  -- Risk levels as numbers so "sort by level" is an index order, not a CASE over every row.
+  ALTER TABLE identities ADD COLUMN risk_rank INTEGER GENERATED ALWAYS AS
+    (CASE risk_level WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END) VIRTUAL;
+  CREATE INDEX identities_state_updated ON identities (risk_state, updated_at);
+  CREATE INDEX identities_state_rank ON identities (risk_state, risk_rank, updated_at);
+  CREATE INDEX sign_ins_risky_at ON sign_ins (at) WHERE risk_level <> 'none';
+  CREATE INDEX detections_created ON detections (created_at);
+  CREATE INDEX detections_status_created ON detections (status, created_at);
+  `,
+  // 7: policies: every saved version of the three policies (the highest is in force); what the policies
   // saw about the user at each sign-in (for the impact preview); report-only results findable by time
   `
   CREATE TABLE policy_versions (

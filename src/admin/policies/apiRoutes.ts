@@ -1,0 +1,90 @@
+/**
+ * JSON API for the policies (under the admin API's bearer token): read, save with the version you
+ * edited (409 on a conflict), impact preview, report-only results, history, exclude a user.
+ * Errors are `{ error: { code, message, issues? } }`.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { PolicyError, PolicyService } from '../../policy/service/service.js';
+import type { CurrentPolicies } from '../../policy/service/current.js';
+import { policyName } from '../../policy/service/edit.js';
+import { reasonField } from '../schemas.js';
+import { adminLocals, type AdminRouteFactory } from '../types.js';
+import { parseApi, sendApiError } from '../api/respond.js';
+import { publicSignIn } from './present.js';
+
+const saveInput = z
+  .object({ version: z.number().int().min(0), policies: z.unknown(), reason: z.unknown() })
+  .strict();
+const previewInput = z.object({ policies: z.unknown(), days: z.unknown() }).strict();
+const excludeInput = z.object({ userId: z.string(), reason: z.unknown() }).strict();
+const historyInput = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict();
+
+const STATUS: Record<PolicyError['code'], number> = {
+  invalidPolicies: 400,
+  invalidRequest: 400,
+  versionConflict: 409,
+};
+
+function sendPolicyError(res: Response, error: PolicyError): void {
+  const extra: Record<string, unknown> = { issues: error.issues };
+  if (error.current) extra.current = error.current;
+  sendApiError(res, STATUS[error.code], error.code, error.message, extra);
+}
+
+function present(current: CurrentPolicies) {
+  return { ...current, changedAt: new Date(current.changedAt).toISOString() };
+}
+
+export function policyApiRoutes(service: PolicyService): AdminRouteFactory {
+  return () => {
+    const router = Router();
+
+    router.get('/policies', async (_req, res) => {
+      res.json(present(await service.current()));
+    });
+
+    router.put('/policies', async (req, res) => {
+      const body = parseApi(saveInput, req, res, 'body');
+      if (!body) return;
+      const result = await service.save(body, adminLocals(res).admin, body.reason);
+      if (!result.ok) return sendPolicyError(res, result.error);
+      res.json(present(result.value));
+    });
+
+    router.post('/policies/preview', async (req, res) => {
+      const body = parseApi(previewInput, req, res, 'body');
+      if (!body) return;
+      const result = await service.preview(body.policies, body.days ?? 30);
+      if (!result.ok) return sendPolicyError(res, result.error);
+      res.json(result.value);
+    });
+
+    router.get('/policies/report-only', async (req, res) => {
+      const result = await service.reportOnly(req.query);
+      if (!result.ok) return sendPolicyError(res, result.error);
+      res.json({ items: result.value.items.map(publicSignIn), nextCursor: result.value.nextCursor });
+    });
+
+    router.get('/policies/history', async (req, res) => {
+      const query = parseApi(historyInput, req, res, 'query');
+      if (!query) return;
+      res.json({ versions: (await service.history(query.limit)).map(present) });
+    });
+
+    router.post('/policies/:policy/exclusions', async (req, res) => {
+      const policy = policyName.safeParse(req.params.policy);
+      if (!policy.success) return sendApiError(res, 404, 'notFound', 'No such policy.');
+      const body = parseApi(excludeInput, req, res, 'body');
+      if (!body) return;
+      const reason = reasonField.safeParse(body.reason);
+      if (!reason.success) return sendApiError(res, 400, 'invalidInput', reason.error.issues[0]!.message);
+      const result = await service.excludeUser(policy.data, body.userId, adminLocals(res).admin, reason.data);
+      if (!result.ok) return sendPolicyError(res, result.error);
+      const { changed, ...current } = result.value;
+      res.json({ changed, ...present(current) });
+    });
+
+    return router;
+  };
+}

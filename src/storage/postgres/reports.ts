@@ -1,0 +1,160 @@
+/**
+ * The admin reports' paged queries, served by the indexes of migration 6 (identities by state and
+ * rank, risky sign-ins by time, detections by status and time). Filters are bound parameters.
+ */
+import { LEVEL_RANK, type MfaStatus, type ReportStore } from '../adminTypes.js';
+import { toDetection, type DetectionRow } from './detections.js';
+import { toIdentity, type IdentityRow } from './identities.js';
+import { toRecord, type SignInRow } from './signIns.js';
+import { num, numOrNull, type Pool } from './util.js';
+
+class Where {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+  add(sql: string): this {
+    this.parts.push(sql);
+    return this;
+  }
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  in(column: string, values: readonly unknown[] | undefined): this {
+    return values === undefined ? this : this.add(`${column} = ANY(${this.param([...values])})`);
+  }
+  eq(column: string, value: unknown): this {
+    return value === undefined ? this : this.add(`${column} = ${this.param(value)}`);
+  }
+  toString(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+async function page<Row extends object, T>(
+  pool: Pool,
+  from: string,
+  where: Where,
+  orderBy: string,
+  request: { offset: number; limit: number },
+  map: (row: Row) => T,
+) {
+  const count = await pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${from} ${where}`, where.params);
+  const params = [...where.params, request.limit, request.offset];
+  const { rows } = await pool.query<Row>(
+    `SELECT * FROM ${from} ${where} ORDER BY ${orderBy} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { total: num(count.rows[0]!.n), rows: rows.map(map) };
+}
+
+export function createReportStore(pool: Pool): ReportStore {
+  return {
+    async riskyUsers(query) {
+      const where = new Where();
+      if (query.states === undefined) where.add(`risk_state <> 'none'`);
+      where.in('risk_state', query.states).in(
+        'risk_rank',
+        query.levels?.map((l) => LEVEL_RANK[l]),
+      );
+      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+      const orderBy =
+        query.sort === 'level'
+          ? `risk_rank ${dir}, updated_at ${dir}, user_id`
+          : `updated_at ${dir}, user_id`;
+      return page<IdentityRow, ReturnType<typeof toIdentity>>(
+        pool,
+        'identities',
+        where,
+        orderBy,
+        query,
+        toIdentity,
+      );
+    },
+
+    async riskySignIns(query) {
+      const where = new Where()
+        .add(`risk_level <> 'none'`)
+        .in('risk_level', query.levels)
+        .in('risk_state', query.states)
+        .eq('user_id', query.userId);
+      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+      return page<SignInRow, ReturnType<typeof toRecord>>(
+        pool,
+        'sign_ins',
+        where,
+        `at ${dir}, seq ${dir}`,
+        query,
+        toRecord,
+      );
+    },
+
+    async detectionsPage(query) {
+      const where = new Where()
+        .eq('status', query.status)
+        .in('type', query.types)
+        .in('level', query.levels)
+        .eq('user_id', query.userId);
+      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+      return page<DetectionRow, ReturnType<typeof toDetection>>(
+        pool,
+        'detections',
+        where,
+        `created_at ${dir}, seq ${dir}`,
+        query,
+        toDetection,
+      );
+    },
+
+    async mfaRegistration(query) {
+      const condition: Record<MfaStatus, string> = {
+        registered: 'i.totp_secret IS NOT NULL',
+        inGrace: 'i.totp_secret IS NULL AND i.mfa_prompted_at > $1',
+        notRegistered: 'i.totp_secret IS NULL AND (i.mfa_prompted_at IS NULL OR i.mfa_prompted_at <= $1)',
+      };
+      const from = 'users u LEFT JOIN identities i ON i.user_id = u.id';
+      const counted = await pool.query<Record<MfaStatus, string | null>>(
+        `SELECT ${Object.entries(condition)
+          .map(([status, sql]) => `SUM(CASE WHEN ${sql} THEN 1 ELSE 0 END) AS "${status}"`)
+          .join(', ')} FROM ${from}`,
+        [query.graceStartedAfter],
+      );
+      const where = query.status ? `WHERE ${condition[query.status]}` : '';
+      const { rows } = await pool.query<{
+        id: string;
+        username: string;
+        totp: boolean;
+        prompted: string | null;
+      }>(
+        `SELECT u.id, u.username, i.totp_secret IS NOT NULL AS totp, i.mfa_prompted_at AS prompted
+         FROM ${from} ${where} ORDER BY u.username LIMIT $2 OFFSET $3`,
+        [query.graceStartedAfter, query.limit, query.offset],
+      );
+      const c = counted.rows[0]!;
+      const counts = {
+        registered: num(c.registered ?? 0),
+        inGrace: num(c.inGrace ?? 0),
+        notRegistered: num(c.notRegistered ?? 0),
+      };
+      return {
+        counts,
+        total: query.status
+          ? counts[query.status]
+          : counts.registered + counts.inGrace + counts.notRegistered,
+        rows: rows.map((row) => ({
+          userId: row.id,
+          username: row.username,
+          registered: row.totp === true,
+          promptedAt: numOrNull(row.prompted),
+        })),
+      };
+    },
+
+    async usersWithRole(role, limit) {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT id FROM users WHERE $1 = ANY(roles) ORDER BY created_at LIMIT $2`,
+        [role, limit],
+      );
+      return rows.map((row) => row.id);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** Every change of a user's risk level or state, with its cause; appended by RiskService only. */
+import type { RiskLevel, RiskState } from '../../domain/risk.js';
+import type { RiskCause, RiskHistoryStore } from '../adminTypes.js';
+import { num, type Pool } from './util.js';
+
+interface HistoryRow {
+  seq: string;
+  user_id: string;
+  at: string;
+  level_from: RiskLevel;
+  level_to: RiskLevel;
+  state_from: RiskState;
+  state_to: RiskState;
+  cause: RiskCause;
+}
+
+export function createRiskHistoryStore(pool: Pool): RiskHistoryStore {
+  return {
+    async appendRiskHistory(entry) {
+      await pool.query(
+        `INSERT INTO risk_history (user_id, at, level_from, level_to, state_from, state_to, cause)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          entry.userId,
+          entry.at,
+          entry.from.level,
+          entry.to.level,
+          entry.from.state,
+          entry.to.state,
+          JSON.stringify(entry.cause),
+        ],
+      );
+    },
+    async riskHistory(userId, limit) {
+      const { rows } = await pool.query<HistoryRow>(
+        `SELECT * FROM risk_history WHERE user_id = $1 ORDER BY seq DESC LIMIT $2`,
+        [userId, limit],
+      );
+      return rows.map((row) => ({
+        seq: num(row.seq),
+        userId: row.user_id,
+        at: num(row.at),
+        from: { level: row.level_from, state: row.state_from },
+        to: { level: row.level_to, state: row.state_to },
+        cause: row.cause,
+      }));
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Every change of a user's risk level or state, with its cause; appended by RiskService only. */
+import type { RiskLevel, RiskState } from '../../domain/risk.js';
+import type { RiskCause, RiskHistoryStore } from '../adminTypes.js';
+import { parseJson, type Db } from './util.js';
+
+interface HistoryRow {
+  seq: number;
+  user_id: string;
+  at: number;
+  level_from: RiskLevel;
+  level_to: RiskLevel;
+  state_from: RiskState;
+  state_to: RiskState;
+  cause: string;
+}
+
+export function createRiskHistoryStore(db: Db): RiskHistoryStore {
+  const insert = db.prepare<unknown[]>(
+    `INSERT INTO risk_history (user_id, at, level_from, level_to, state_from, state_to, cause)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const forUser = db.prepare<[string, number], HistoryRow>(
+    `SELECT * FROM risk_history WHERE user_id = ? ORDER BY seq DESC LIMIT ?`,
+  );
+  return {
+    async appendRiskHistory(entry) {
+      insert.run(
+        entry.userId,
+        entry.at,
+        entry.from.level,
+        entry.to.level,
+        entry.from.state,
+        entry.to.state,
+        JSON.stringify(entry.cause),
+      );
+    },
+    async riskHistory(userId, limit) {
+      return forUser.all(userId, limit).map((row) => ({
+        seq: row.seq,
+        userId: row.user_id,
+        at: row.at,
+        from: { level: row.level_from, state: row.state_from },
+        to: { level: row.level_to, state: row.state_to },
+        cause: parseJson<RiskCause>(row.cause),
+      }));
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** Admin test helpers: a Riskgate with an admin, signed in through the real pipeline and MFA step-up. */
+import request from 'supertest';
+import { expect } from 'chai';
+import { TestClient } from '../helpers/client.js';
+import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
+import type { RiskgateOptions } from '../../src/riskgate.js';
+
+export const ADMIN = '/admin';
+export const API = '/admin/api/v1';
+
+export interface AdminFixture {
+  rg: TestRiskgate;
+  admin: { id: string; password: string; totpSecret: string | null };
+  /** A browser signed in as the admin, past the console's MFA step-up. */
+  console: TestClient;
+  /** A live API token created by the admin. */
+  token: string;
+  close(): Promise<void>;
+}
+
+/** A fresh TOTP code: each call moves to a later step (codes are single-use). */
+export function nextCode(rg: TestRiskgate, secret: string): string {
+  rg.clock.advance(30_000);
+  return rg.totp(secret);
+}
+
+export async function signInAdmin(rg: TestRiskgate, username: string, password: string, secret: string) {
+  const client = new TestClient(rg.app);
+  await client.signIn(username, password);
+  const page = await client.get(`${ADMIN}/`);
+  expect(page.html).to.contain('Confirm it is you');
+  await client.submit(`${ADMIN}/mfa`, { code: nextCode(rg, secret) });
+  expect(client.last.status, client.last.html.slice(0, 500)).to.equal(200);
+  return client;
+}
+
+export async function startAdminFixture(options: RiskgateOptions = {}): Promise<AdminFixture> {
+  const rg = await startRiskgate(options);
+  const admin = await rg.addUser('root', { roles: ['admin'] });
+  const console = await signInAdmin(rg, 'root', admin.password, admin.totpSecret!);
+  const { token } = await rg.riskgate.adminServices.tokens.create('tests', {
+    kind: 'user',
+    id: admin.id,
+    name: 'root',
+  });
+  return { rg, admin, console, token, close: () => rg.close() };
+}
+
+export function api(fixture: AdminFixture) {
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${fixture.token}`);
+  return {
+    get: (path: string) => auth(request(fixture.rg.app).get(`${API}${path}`)),
+    post: (path: string, body: object = {}) => auth(request(fixture.rg.app).post(`${API}${path}`).send(body)),
+  };
+}
