@@ -16,6 +16,11 @@ import { createAdminRouter } from './router.js';
 import { coreConsoleRoutes } from './console/coreRoutes.js';
 import { coreApiRoutes } from './api/coreRoutes.js';
 import type { AdminPlugins } from './types.js';
+import { AdminActions } from './actions.js';
+import { Reports } from './reports.js';
+import { listConsoleRoutes } from './console/listPages.js';
+import { actionConsoleRoutes } from './console/actionPages.js';
+import { riskApiRoutes } from './api/riskRoutes.js';
 
 export type {
   AdminPlugins,
@@ -46,19 +51,28 @@ export interface AdminDeps {
 export interface AdminServices {
   audit: AuditLog;
   tokens: ApiTokens;
+  actions: AdminActions;
+  reports: Reports;
 }
 
 export function createAdmin(deps: AdminDeps): { router: Router; services: AdminServices } {
   const audit = new AuditLog(deps.store, deps.now);
   const tokens = new ApiTokens(deps.store, deps.keys, deps.now);
-  const services: AdminServices = { audit, tokens };
+  const actions = new AdminActions({ ...deps, audit, policyExclusions: deps.plugins.policyExclusions });
+  const reports = new Reports(deps);
+  const services: AdminServices = { audit, tokens, actions, reports };
   const router = createAdminRouter({
     ...deps,
     audit,
     tokens,
     ping: () => deps.store.ping(),
-    consoleRoutes: [coreConsoleRoutes(services), ...(deps.plugins.consoleRoutes ?? [])],
-    apiRoutes: [coreApiRoutes(services), ...(deps.plugins.apiRoutes ?? [])],
+    consoleRoutes: [
+      coreConsoleRoutes(services),
+      listConsoleRoutes(reports),
+      actionConsoleRoutes(services),
+      ...(deps.plugins.consoleRoutes ?? []),
+    ],
+    apiRoutes: [coreApiRoutes(services), riskApiRoutes(services), ...(deps.plugins.apiRoutes ?? [])],
     nav: deps.plugins.nav,
   });
   return { router, services };

@@ -69,6 +69,8 @@ export interface AdminPlugins {
   consoleRoutes?: AdminRouteFactory[];
   apiRoutes?: AdminRouteFactory[];
   nav?: AdminNavItem[];
+  /** The policy store's exclusions; when given, "exclude from policy" is offered on users. */
+  policyExclusions?: PolicyExclusions;
 }
 
 /** Persisted policy exclusions (reference 000, "Exclude the user from policy"); wired by the policy store. */

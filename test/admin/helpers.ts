@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import { TestClient } from '../helpers/client.js';
 import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
 import type { RiskgateOptions } from '../../src/riskgate.js';
+import type { DetectionDraft, RiskLevel } from '../../src/domain/risk.js';
+import type { SignInRecord } from '../../src/domain/signIn.js';
+import { RiskService } from '../../src/remediation/riskService.js';
 
 export const ADMIN = '/admin';
 export const API = '/admin/api/v1';
@@ -52,4 +55,71 @@ export function api(fixture: AdminFixture) {
     get: (path: string) => auth(request(fixture.rg.app).get(`${API}${path}`)),
     post: (path: string, body: object = {}) => auth(request(fixture.rg.app).post(`${API}${path}`).send(body)),
   };
+}
+
+/** A sign-in of `userId` from London with the given risk, stored like the pipeline stores one. */
+export function signInRecord(
+  id: string,
+  userId: string,
+  username: string,
+  at: number,
+  riskLevel: RiskLevel = 'medium',
+): SignInRecord {
+  return {
+    id,
+    userId,
+    username,
+    context: {
+      at,
+      ip: '81.2.69.142',
+      network: '81.2.69.0/24',
+      geo: { country: 'GB', city: 'London', latitude: 51.5, longitude: -0.09 },
+      device: {
+        userAgent: 'Mozilla/5.0 Chrome/120.0',
+        browser: 'Chrome 120',
+        browserFamily: 'Chrome',
+        os: 'Windows 10',
+        deviceType: 'desktop',
+        deviceId: 'device-1',
+      },
+    },
+    outcome: 'interrupted',
+    riskLevel,
+    riskState: riskLevel === 'none' ? 'none' : 'atRisk',
+    userRiskLevel: 'none',
+    decision: 'requireMfa',
+    reportOnly: [],
+    updatedAt: at,
+  };
+}
+
+export const TRAVEL: DetectionDraft = {
+  type: 'impossibleTravel',
+  level: 'medium',
+  timing: 'realtime',
+  scope: 'signIn',
+  reason: 'London to Sydney in 30 minutes',
+};
+export const LEAKED: DetectionDraft = {
+  type: 'leakedCredentials',
+  level: 'high',
+  timing: 'offline',
+  scope: 'user',
+  reason: 'password found in a breach corpus',
+};
+
+/** Gives a user a risky sign-in with `drafts` through the real RiskService (risk level, history). */
+export async function seedRisk(
+  fx: AdminFixture,
+  userId: string,
+  username: string,
+  drafts: DetectionDraft[] = [TRAVEL],
+  signInId = `si-${Math.random().toString(36).slice(2)}`,
+) {
+  const { store } = fx.rg.riskgate;
+  const now = fx.rg.clock.now();
+  const level = drafts.some((d) => d.level === 'high') ? 'high' : 'medium';
+  await store.signIns.recordSignIn(signInRecord(signInId, userId, username, now, level));
+  await new RiskService(store).addDetections(userId, signInId, drafts, now);
+  return { signInId, detections: await store.detections.detectionsForSignIn(signInId) };
 }

@@ -1,0 +1,7 @@
+/** `npm run openapi`: writes openapi/admin-api.json from the routes' own schemas. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { buildOpenApi } from './openapi.js';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+writeFileSync('openapi/admin-api.json', `${JSON.stringify(buildOpenApi(version), null, 2)}\n`);
+console.log('wrote openapi/admin-api.json');
