@@ -1,24 +1,39 @@
 /**
  * JSON API for the policies (under the admin API's bearer token): read, save with the version you
- * edited (409 on a conflict), impact preview, report-only results, history, exclude a user.
+ * edited (409 on a conflict), impact preview, report-only results, history. Excluding one user is the
+ * user action `POST /users/{id}/exclude-from-policy`.
  * Errors are `{ error: { code, message, issues? } }`.
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { PolicyError, PolicyService } from '../../policy/service/service.js';
 import type { CurrentPolicies } from '../../policy/service/current.js';
-import { policyName } from '../../policy/service/edit.js';
-import { reasonField } from '../schemas.js';
 import { adminLocals, type AdminRouteFactory } from '../types.js';
 import { parseApi, sendApiError } from '../api/respond.js';
+import { policiesEditSchema } from '../../policy/service/edit.js';
+import { previewDays } from '../../policy/service/preview.js';
+import { reasonField } from '../schemas.js';
 import { publicSignIn } from './present.js';
 
+// The envelope is checked here; the policies, days and reason by the policy service, which names every
+// bad field. The OpenAPI document describes the whole body with the service's own schemas.
 const saveInput = z
-  .object({ version: z.number().int().min(0), policies: z.unknown(), reason: z.unknown() })
+  .object({
+    version: z.number({ message: 'the version you edited is required' }).int().min(0),
+    policies: z.unknown().optional(),
+    reason: z.unknown().optional(),
+  })
   .strict();
-const previewInput = z.object({ policies: z.unknown(), days: z.unknown() }).strict();
-const excludeInput = z.object({ userId: z.string(), reason: z.unknown() }).strict();
-const historyInput = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict();
+const previewInput = z.object({ policies: z.unknown().optional(), days: z.unknown().optional() }).strict();
+export const policyHistoryQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(100).default(20) })
+  .strict();
+export const policySaveBody = z
+  .object({ version: z.number().int().min(0), policies: policiesEditSchema, reason: reasonField })
+  .strict();
+export const policyPreviewBody = z
+  .object({ policies: policiesEditSchema, days: previewDays.default(30) })
+  .strict();
 
 const STATUS: Record<PolicyError['code'], number> = {
   invalidPolicies: 400,
@@ -47,7 +62,8 @@ export function policyApiRoutes(service: PolicyService): AdminRouteFactory {
     router.put('/policies', async (req, res) => {
       const body = parseApi(saveInput, req, res, 'body');
       if (!body) return;
-      const result = await service.save(body, adminLocals(res).admin, body.reason);
+      const change = { policies: body.policies, version: body.version };
+      const result = await service.save(change, adminLocals(res).admin, body.reason);
       if (!result.ok) return sendPolicyError(res, result.error);
       res.json(present(result.value));
     });
@@ -67,22 +83,9 @@ export function policyApiRoutes(service: PolicyService): AdminRouteFactory {
     });
 
     router.get('/policies/history', async (req, res) => {
-      const query = parseApi(historyInput, req, res, 'query');
+      const query = parseApi(policyHistoryQuery, req, res, 'query');
       if (!query) return;
       res.json({ versions: (await service.history(query.limit)).map(present) });
-    });
-
-    router.post('/policies/:policy/exclusions', async (req, res) => {
-      const policy = policyName.safeParse(req.params.policy);
-      if (!policy.success) return sendApiError(res, 404, 'notFound', 'No such policy.');
-      const body = parseApi(excludeInput, req, res, 'body');
-      if (!body) return;
-      const reason = reasonField.safeParse(body.reason);
-      if (!reason.success) return sendApiError(res, 400, 'invalidInput', reason.error.issues[0]!.message);
-      const result = await service.excludeUser(policy.data, body.userId, adminLocals(res).admin, reason.data);
-      if (!result.ok) return sendPolicyError(res, result.error);
-      const { changed, ...current } = result.value;
-      res.json({ changed, ...present(current) });
     });
 
     return router;
