@@ -23,7 +23,7 @@ export const previewDays = z.coerce
   .min(1)
   .max(MAX_PREVIEW_DAYS, `at most ${MAX_PREVIEW_DAYS} days`);
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Rows per store read: memory holds one page, the user being replayed and the examples. */
 const PAGE_SIZE = 500;
 

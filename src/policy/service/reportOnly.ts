@@ -7,9 +7,7 @@ import type { SignInRecord } from '../../domain/signIn.js';
 import type { PolicyStore, SignInCursor } from '../../storage/types.js';
 import { policyName } from './edit.js';
 import { OUTCOMES } from './replay.js';
-import { previewDays } from './preview.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS, previewDays } from './preview.js';
 
 function encodeCursor(cursor: SignInCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
