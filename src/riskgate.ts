@@ -39,7 +39,8 @@ import { createRenderer } from './web/render.js';
 import { createRouter } from './web/router.js';
 import { renderUnavailable } from './web/errors.js';
 import { createRequireAuth } from './web/requireAuth.js';
-import type { Policies } from './policy/schema.js';
+import { PolicyService } from './policy/service/service.js';
+import { withPolicyPages } from './admin/policies/index.js';
 import { createAdmin } from './admin/index.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
@@ -62,7 +63,17 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const geo = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
   const trust = compileTrustProxy(config.trustProxy);
   const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;
-  const policies = (): Policies => config.policies;
+  // The configured policies are first-start defaults; the stored ones rule from then on.
+  const policyService = new PolicyService({
+    store,
+    directory,
+    defaults: config.policies,
+    cacheTtlMs: config.policyCacheSeconds * 1000,
+    now,
+    logger,
+  });
+  await policyService.start();
+  const policies = () => policyService.effective();
 
   const feeds = await IpFeeds.load(config.feedsDir ?? path.join(config.dataDir, 'feeds'));
   const breach = config.breachCorpus ? await BreachCorpus.open(config.breachCorpus) : null;
@@ -163,8 +174,9 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     policies,
     revokeSessions,
     now,
-    plugins: adminPlugins,
+    plugins: withPolicyPages(policyService, adminPlugins),
   });
+  policyService.setAudit((actor, input) => admin.services.audit.record(actor, input));
 
   const httpMetrics = metrics.httpMetrics();
   const logRequests = requestLogging(logger);
@@ -198,6 +210,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
     revokeSessions,
     jobs,
+    policies: policyService,
     engine: {
       assessAuthenticated: (user, attempt) => pipeline.assessAuthenticated(user, attempt),
       async completeSignIn(evaluated, { mfaPassed }) {

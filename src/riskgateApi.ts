@@ -7,6 +7,7 @@ import type { Store } from './storage/types.js';
 import type { Metrics } from './ops/metrics.js';
 import type { JobScheduler } from './jobs/scheduler.js';
 import type { EvaluatedSignIn, SignInAttempt } from './signin/pipeline.js';
+import type { PolicyService } from './policy/service/service.js';
 import type { AdminPlugins } from './admin/types.js';
 import type { AdminServices } from './admin/index.js';
 
@@ -63,6 +64,8 @@ export interface Riskgate {
     /** The sign-in got in (allowed, or its MFA challenge passed): remediates its risk and learns from it. */
     completeSignIn(evaluated: EvaluatedSignIn, how: { mfaPassed: boolean }): Promise<void>;
   };
+  /** The three policies in the store: read, validate, save (versioned, audited), exclude a user. */
+  policies: PolicyService;
   /** The offline-job scheduler (risk ageing); `runDue()` runs what is due now. */
   jobs: JobScheduler;
   /** Manual remediation: a temporary password (returned once), or a required reset for users with MFA. */

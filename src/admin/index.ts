@@ -42,7 +42,8 @@ export interface AdminDeps {
   config: RiskgateConfig;
   logger: Logger;
   risk: RiskService;
-  policies: () => Policies;
+  /** The policies in force (cached; see PolicyService.effective). */
+  policies: () => Promise<Policies>;
   revokeSessions: (userId: string) => Promise<number>;
   now: () => number;
   plugins: AdminPlugins;

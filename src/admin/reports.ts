@@ -15,7 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface ReportDeps {
   store: Store;
   directory: UserDirectory;
-  policies: () => Policies;
+  policies: () => Promise<Policies>;
   now: () => number;
 }
 
@@ -90,7 +90,7 @@ export class Reports {
   /** Registered / in grace (with days left) / not registered, from the MFA registration policy's grace days. */
   async mfaRegistration(query: MfaRegistrationQuery) {
     const now = this.deps.now();
-    const graceMs = this.deps.policies().mfaRegistration.graceDays * DAY_MS;
+    const graceMs = (await this.deps.policies()).mfaRegistration.graceDays * DAY_MS;
     const result = await this.deps.store.reports.mfaRegistration({
       status: query.status,
       graceStartedAfter: now - graceMs,

@@ -128,7 +128,8 @@ export const ENV_VARIABLES: EnvVariable[] = [
     path: 'server.policyFile',
     kind: 'string',
     default: '(none)',
-    meaning: 'JSON file with the three policies (see docs/policies.md); the variables below override it',
+    meaning:
+      'JSON file with the three policies, the first-start defaults (see docs/policies.md); the variables below override it',
   },
   {
     name: 'RISKGATE_SIGNIN_RISK_POLICY',
@@ -185,6 +186,13 @@ export const ENV_VARIABLES: EnvVariable[] = [
     kind: 'int',
     default: '14',
     meaning: 'days (0-30) a user may skip MFA registration after the first prompt',
+  },
+  {
+    name: 'RISKGATE_POLICY_CACHE_SECONDS',
+    path: 'policyCacheSeconds',
+    kind: 'int',
+    default: '5',
+    meaning: 'seconds (0-300) an instance uses the stored policies before reading them again',
   },
   {
     name: 'RISKGATE_THROTTLE_WINDOW_SECONDS',

@@ -55,7 +55,10 @@ export const optionsSchema = z
       .max(60 * 24 * 30)
       .default(8 * 60),
     defaultReturnTo: z.string().startsWith('/').default('/'),
+    /** First-start defaults only: once stored, the policies are edited in the admin console and API. */
     policies: policiesSchema.default(() => policiesSchema.parse({})),
+    /** How long an instance uses the policies it read before reading them again (0 = every sign-in). */
+    policyCacheSeconds: z.number().int().min(0).max(300).default(5),
     throttle: z
       .object({
         windowSeconds: z.number().int().min(1).default(900),

@@ -48,6 +48,20 @@ export interface ReportOnlyResult {
   wouldHave: string; // a Decision kind
 }
 
+/**
+ * What the policies saw about the user when this sign-in was evaluated, kept so the impact preview
+ * replays the sign-in as it was (MFA state and groups change later). Absent on failed attempts and on
+ * sign-ins recorded before Riskgate kept it.
+ */
+export interface PolicyInputs {
+  groups: string[];
+  hasMfa: boolean;
+  mfaPromptedAt: number | null;
+  blocked: boolean;
+  mustChangePassword: boolean;
+  passwordResetRequired: boolean;
+}
+
 export interface SignInRecord {
   id: string;
   userId: string | null;
@@ -59,6 +73,7 @@ export interface SignInRecord {
   userRiskLevel: RiskLevel; // user risk at evaluation time
   decision: string | null; // Decision kind, null before evaluation (failed password)
   reportOnly: ReportOnlyResult[];
+  policyInputs?: PolicyInputs;
   updatedAt: number;
 }
 

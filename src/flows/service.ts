@@ -36,7 +36,7 @@ export interface FlowServiceDeps {
   /** Told how each flow ended (metrics). */
   onOutcome?: (kind: FlowKind, outcome: FlowOutcomeName) => void;
   store: Store;
-  policies: () => Policies;
+  policies: () => Promise<Policies>;
   flowTtlMs: number;
   now: () => number;
 }
@@ -149,7 +149,7 @@ export class FlowService {
     const data = flowData(flow);
     await this.deps.store.flows.deleteFlow(flow.id);
     this.deps.onOutcome?.(flow.kind, 'completed');
-    const { decision } = await decide(this.deps.store, this.deps.policies(), {
+    const { decision } = await decide(this.deps.store, await this.deps.policies(), {
       user,
       signInId: flow.signInId,
       signInRisk: data.signInRisk,

@@ -6,6 +6,7 @@ import { evaluatePolicies, type Evaluation, type Satisfied } from '../policy/eva
 import type { Policies } from '../policy/schema.js';
 import type { Store } from '../storage/types.js';
 import { userRisk } from '../risk/assess.js';
+import type { PolicyInputs } from '../domain/signIn.js';
 
 export interface DecisionInput {
   user: DirectoryUser;
@@ -29,26 +30,26 @@ export async function decide(
   store: Store,
   policies: Policies,
   input: DecisionInput,
-): Promise<Evaluation & { userRisk: RiskLevel }> {
+): Promise<Evaluation & { userRisk: RiskLevel; policyInputs: PolicyInputs }> {
   const { user } = input;
   const identity = await store.identities.getIdentity(user.id);
   const risk = await userRiskForSignIn(store, user.id, input.signInId);
+  // Kept on the sign-in so the impact preview replays it with what the policies saw then.
+  const policyInputs: PolicyInputs = {
+    groups: user.groups ?? [],
+    hasMfa: hasMfa(identity),
+    mfaPromptedAt: identity.mfaPromptedAt,
+    mustChangePassword: identity.mustChangePassword,
+    passwordResetRequired: identity.passwordResetRequired,
+    blocked: identity.blocked,
+  };
   const evaluation = evaluatePolicies({
     signInRisk: input.signInRisk,
     userRisk: risk,
-    user: {
-      userId: user.id,
-      username: user.username,
-      groups: user.groups ?? [],
-      hasMfa: hasMfa(identity),
-      mfaPromptedAt: identity.mfaPromptedAt,
-      mustChangePassword: identity.mustChangePassword,
-      passwordResetRequired: identity.passwordResetRequired,
-      blocked: identity.blocked,
-    },
+    user: { userId: user.id, username: user.username, ...policyInputs },
     policies,
     satisfied: input.satisfied,
     now: input.now,
   });
-  return { ...evaluation, userRisk: risk };
+  return { ...evaluation, userRisk: risk, policyInputs };
 }

@@ -71,7 +71,8 @@ export interface PipelineDeps {
   /** Breached-password corpus on disk, beside the built-in common-password list. */
   breach: BreachCorpus | null;
   logger: Logger;
-  policies: () => Policies;
+  /** The policies in force (cached: a sign-in does not read them from the store). */
+  policies: () => Promise<Policies>;
   now: () => number;
 }
 
@@ -185,7 +186,7 @@ export class SignInPipeline {
     };
     await store.signIns.recordSignIn(signIn);
     await this.deps.risk.addDetections(user.id, signInId, assessment.drafts, now);
-    const { decision, reportOnly, userRisk } = await decide(store, this.deps.policies(), {
+    const { decision, reportOnly, userRisk, policyInputs } = await decide(store, await this.deps.policies(), {
       user,
       signInId,
       signInRisk: assessment.signInRisk,
@@ -198,6 +199,7 @@ export class SignInPipeline {
       userRiskLevel: userRisk,
       decision: decision.kind,
       reportOnly,
+      policyInputs,
       outcome: decision.kind === 'allow' ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
     });
     return {

@@ -5,7 +5,7 @@
  */
 import type { Identity } from '../domain/identity.js';
 import type { ClosedBy, Detection, DetectionDraft, DetectionLevel } from '../domain/risk.js';
-import type { PastSignIn, SignInOutcome, SignInRecord } from '../domain/signIn.js';
+import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '../domain/signIn.js';
 import type { FlowRecord } from '../domain/flow.js';
 import type session from 'express-session';
 import type {
@@ -203,6 +203,62 @@ export interface JobStore {
   jobRuns(job: string, limit: number): Promise<JobRun[]>;
 }
 
+/** One saved version of the three policies, with who saved it, when and why. */
+export interface StoredPolicies {
+  version: number;
+  /** The policies document as saved; the policy service validates it again when it reads it. */
+  document: Record<string, unknown>;
+  changedBy: { id: string; name: string };
+  reason: string;
+  changedAt: number;
+}
+
+/** Position after the last row of a page, for keyset paging (no OFFSET scans at large history). */
+export interface SignInCursor {
+  userId?: string;
+  at: number;
+  id: string;
+}
+
+export interface ReportOnlyFilter {
+  policy?: ReportOnlyResult['policy'];
+  wouldHave?: string;
+  /** Sign-ins at or after this time only. */
+  since?: number;
+}
+
+/** Persisted policies (versioned, compare-and-set) and the sign-in history queries policy tuning needs. */
+export interface PolicyStore {
+  latestPolicies(): Promise<StoredPolicies | null>;
+  /** First start: stores `document` as version 1 unless a version exists; returns the current one. Atomic. */
+  seedPolicies(document: Record<string, unknown>, changedAt: number): Promise<StoredPolicies>;
+  /**
+   * Compare-and-set: stores version `expectedVersion + 1` only while `expectedVersion` is the latest,
+   * so of two admins saving at once one wins and the other gets null (a conflict), on every instance.
+   */
+  savePolicies(
+    change: Omit<StoredPolicies, 'version'> & { expectedVersion: number },
+  ): Promise<StoredPolicies | null>;
+  /** Newest first. */
+  policyHistory(limit: number): Promise<StoredPolicies[]>;
+  /**
+   * Evaluated sign-ins (password verified, decision recorded) of known users with `since <= at < until`,
+   * ordered by user, then time, then id; the page after `after`. Ordered by user so a replay keeps
+   * per-user state for one user at a time.
+   */
+  signInsForReplay(
+    window: { since: number; until: number },
+    after: SignInCursor | null,
+    limit: number,
+  ): Promise<SignInRecord[]>;
+  /** Sign-ins where a report-only policy recorded a decision, newest first; the page after `after`. */
+  reportOnlySignIns(
+    filter: ReportOnlyFilter,
+    after: SignInCursor | null,
+    limit: number,
+  ): Promise<SignInRecord[]>;
+}
+
 /** express-session store that can also drop every session of one user ("sign out everywhere"). */
 export interface IndexedSessionStore extends session.Store {
   destroyUserSessions(userId: string, exceptSid?: string): Promise<number>;
@@ -220,6 +276,7 @@ export interface Store {
   counters: CounterStore;
   flows: FlowStore;
   jobs: JobStore;
+  policies: PolicyStore;
   sessions: IndexedSessionStore;
   /** The admin side: audit log, API tokens, risk history, reports, single-detection close/reactivate. */
   audit: AuditStore;

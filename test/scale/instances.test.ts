@@ -23,6 +23,9 @@ import { openPostgresStore } from '../../src/storage/postgres/index.js';
 import { createUser } from '../../src/auth/users.js';
 import { Keys } from '../../src/crypto/keys.js';
 import type { Store } from '../../src/storage/types.js';
+import { PolicyService } from '../../src/policy/service/service.js';
+import { BuiltinDirectory } from '../../src/auth/builtinDirectory.js';
+import { DEFAULT_POLICIES } from '../../src/policy/schema.js';
 
 const PASSWORD = 'quartz meadow signal 64';
 
@@ -60,6 +63,8 @@ describe('several instances behind a load balancer', function () {
       RISKGATE_SESSION_SECRET: randomBytes(32).toString('base64url'),
       RISKGATE_TRUST_PROXY: 'loopback',
       RISKGATE_LOCKOUT_THRESHOLD: '3',
+      // Every sign-in reads the stored policies: a save elsewhere applies at once (the default is 5 s).
+      RISKGATE_POLICY_CACHE_SECONDS: '0',
     };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   });
@@ -128,6 +133,34 @@ describe('several instances behind a load balancer', function () {
     expect((await laptop.on('b').get('/', { follow: false })).status).to.equal(200);
     await phone.on('b').submit('/auth/sign-out', {}, { scope: 'everywhere' });
     expect((await laptop.on('a').get('/', { follow: false })).status).to.equal(303);
+  });
+
+  it('policies saved elsewhere apply on every instance, with no restart', async () => {
+    await addUser('dave');
+    await browser(IP.london).on('a').signIn('dave', PASSWORD);
+    expect((await browser(IP.tokyo).on('a').signIn('dave', PASSWORD)).html).to.contain('/auth/flow/notice');
+    // A third party (the admin API of any instance, a script) saves a new version in the shared store.
+    const policies = new PolicyService({
+      store,
+      directory: new BuiltinDirectory(store.users),
+      defaults: DEFAULT_POLICIES,
+      cacheTtlMs: 0,
+      now: Date.now,
+    });
+    const current = await policies.current();
+    const relaxed = structuredClone(current.policies);
+    relaxed.signInRisk.mode = 'reportOnly';
+    const actor = { kind: 'cli', id: 'cli', name: 'ops' } as const;
+    expect(
+      (await policies.save({ policies: relaxed, version: current.version }, actor, 'trial')).ok,
+    ).to.equal(true);
+    for (const server of ['a', 'b'] as const) {
+      const username = `traveller-${server}`;
+      await addUser(username);
+      await browser(IP.london).on(server).signIn(username, PASSWORD);
+      const page = await browser(IP.tokyo).on(server).signIn(username, PASSWORD);
+      expect(page.html, server).to.contain('signed in as');
+    }
   });
 
   it('offline jobs started by both instances ran once', async () => {

@@ -6,43 +6,14 @@ import { expect } from 'chai';
 import type { SessionData } from 'express-session';
 import { DuplicateUsernameError, type Store } from '../../src/storage/types.js';
 import type { SignInRecord } from '../../src/domain/signIn.js';
+import { signIn, T0 } from './signInFixture.js';
+import { describePolicyStoreContract } from './policyContract.js';
 import type { DetectionDraft } from '../../src/domain/risk.js';
 import type { FlowRecord } from '../../src/domain/flow.js';
 import { describeAdminContract } from './adminContract.js';
 
-const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-function signIn(overrides: Partial<SignInRecord> & { id: string; at?: number }): SignInRecord {
-  const { at = T0, ...rest } = overrides;
-  return {
-    userId: 'user-1',
-    username: 'alice',
-    context: {
-      at,
-      ip: '81.2.69.142',
-      network: '81.2.69.0/24',
-      geo: { country: 'GB', city: 'London', latitude: 51.5142, longitude: -0.0931 },
-      device: {
-        userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
-        browser: 'Chrome 120',
-        browserFamily: 'Chrome',
-        os: 'Windows 10',
-        deviceType: 'desktop',
-        deviceId: 'device-1',
-      },
-    },
-    outcome: 'allowed',
-    riskLevel: 'none',
-    riskState: 'none',
-    userRiskLevel: 'none',
-    decision: 'allow',
-    reportOnly: [],
-    updatedAt: at,
-    ...rest,
-  };
-}
 
 const travel: DetectionDraft = {
   type: 'impossibleTravel',
@@ -121,6 +92,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     });
 
     describeAdminContract(() => store);
+    describePolicyStoreContract(() => store);
 
     describe('users', () => {
       const input = {

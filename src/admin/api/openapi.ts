@@ -15,9 +15,10 @@ import {
   tokenCreateInput,
   tokenRevokeInput,
 } from '../schemas.js';
+import { POLICY_OPERATIONS } from '../policies/openapi.js';
 
-interface Operation {
-  method: 'get' | 'post';
+export interface Operation {
+  method: 'get' | 'post' | 'put';
   path: string;
   tag: string;
   summary: string;
@@ -25,6 +26,8 @@ interface Operation {
   query?: z.ZodObject;
   body?: z.ZodType;
   pathId?: string;
+  /** Answers 409 on a conflict (besides actions and revocations). */
+  conflict?: boolean;
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -98,21 +101,20 @@ const READS: Operation[] = [
 ];
 
 function actionOperations(collection: string, group: ActionGroup, noun: string): Operation[] {
-  return Object.entries(group)
-    .filter(([name]) => name !== 'exclude-from-policy')
-    .map(([name, action]) => ({
-      method: 'post',
-      path: `/${collection}/{id}/${name}`,
-      tag: 'actions',
-      summary: action.label,
-      description: action.explain,
-      body: action.input,
-      pathId: `${noun} id`,
-    }));
+  return Object.entries(group).map(([name, action]) => ({
+    method: 'post',
+    path: `/${collection}/{id}/${name}`,
+    tag: 'actions',
+    summary: action.label,
+    description: action.explain,
+    body: action.input,
+    pathId: `${noun} id`,
+  }));
 }
 
 export const OPERATIONS: Operation[] = [
   ...READS,
+  ...POLICY_OPERATIONS,
   ...actionOperations('users', USER_ACTIONS, 'user'),
   ...actionOperations('sign-ins', SIGN_IN_ACTIONS, 'sign-in'),
   ...actionOperations('detections', DETECTION_ACTIONS, 'detection'),
@@ -173,7 +175,7 @@ function operation(op: Operation): Record<string, unknown> {
       '400': ERROR,
       '401': ERROR,
       ...(op.pathId ? { '404': ERROR } : {}),
-      ...(op.tag === 'actions' || op.path.endsWith('/revoke') ? { '409': ERROR } : {}),
+      ...(op.tag === 'actions' || op.path.endsWith('/revoke') || op.conflict ? { '409': ERROR } : {}),
     },
   };
 }

@@ -17,6 +17,7 @@ import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
+import { createPolicyStore } from './policies.js';
 import { PostgresSessionStore } from './sessions.js';
 import { createApiTokenStore, createAuditStore } from './audit.js';
 import { createRiskHistoryStore } from './riskHistory.js';
@@ -80,6 +81,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),
+    policies: createPolicyStore(pool),
     sessions,
     audit: createAuditStore(pool),
     apiTokens: createApiTokenStore(pool),

@@ -3,7 +3,13 @@
  * travel check can filter on user, time, IP, country and outcome with plain indexes.
  */
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
-import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '../../domain/signIn.js';
+import type {
+  PastSignIn,
+  PolicyInputs,
+  ReportOnlyResult,
+  SignInOutcome,
+  SignInRecord,
+} from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { num, type Pool } from './util.js';
 
@@ -30,6 +36,7 @@ export interface SignInRow {
   user_risk_level: RiskLevel;
   decision: string | null;
   report_only: ReportOnlyResult[];
+  policy_inputs: PolicyInputs | null;
   updated_at: string;
 }
 
@@ -57,6 +64,7 @@ const COLUMNS = [
   'user_risk_level',
   'decision',
   'report_only',
+  'policy_inputs',
   'updated_at',
 ] as const;
 
@@ -86,6 +94,7 @@ function toParams(record: SignInRecord): unknown[] {
     record.decision,
     // Stringified by hand: pg would turn a JS array into a PostgreSQL array literal, not JSON.
     JSON.stringify(record.reportOnly),
+    record.policyInputs ? JSON.stringify(record.policyInputs) : null,
     record.updatedAt,
   ];
 }
@@ -115,6 +124,7 @@ export function toRecord(row: SignInRow): SignInRecord {
     userRiskLevel: row.user_risk_level,
     decision: row.decision,
     reportOnly: row.report_only,
+    ...(row.policy_inputs === null ? {} : { policyInputs: row.policy_inputs }),
     updatedAt: num(row.updated_at),
   };
 }
@@ -133,7 +143,7 @@ function toPast(row: SignInRow): PastSignIn {
 // Recording is an upsert: the pipeline writes the row before evaluation (so detections can point at it)
 // and again with the decision. DO UPDATE keeps the row's seq, so the same-millisecond order stays stable.
 const UPSERT = `INSERT INTO sign_ins (${COLUMNS.join(', ')})
-  VALUES (${COLUMNS.map((column, i) => `$${i + 1}${column === 'report_only' ? '::jsonb' : ''}`).join(', ')})
+  VALUES (${COLUMNS.map((column, i) => `$${i + 1}${column === 'report_only' || column === 'policy_inputs' ? '::jsonb' : ''}`).join(', ')})
   ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
     .map((c) => `${c} = EXCLUDED.${c}`)
     .join(', ')}`;

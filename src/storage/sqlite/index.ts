@@ -18,6 +18,7 @@ import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
+import { createPolicyStore } from './policies.js';
 import { SqliteSessionStore } from './sessions.js';
 import { createApiTokenStore, createAuditStore } from './audit.js';
 import { createRiskHistoryStore } from './riskHistory.js';
@@ -69,6 +70,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     counters: createCounterStore(db),
     flows: createFlowStore(db),
     jobs: createJobStore(db),
+    policies: createPolicyStore(db),
     sessions,
     audit: createAuditStore(db),
     apiTokens: createApiTokenStore(db),

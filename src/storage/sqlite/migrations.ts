@@ -237,6 +237,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX detections_created ON detections (created_at);
   CREATE INDEX detections_status_created ON detections (status, created_at);
   `,
+  // 7: policies: every saved version of the three policies (the highest is in force); what the policies
+  // saw about the user at each sign-in (for the impact preview); report-only results findable by time
+  `
+  CREATE TABLE policy_versions (
+    version       INTEGER PRIMARY KEY,
+    document      TEXT NOT NULL,
+    changed_by_id TEXT NOT NULL,
+    changed_by    TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    changed_at    INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE sign_ins ADD COLUMN policy_inputs TEXT;
+  CREATE INDEX sign_ins_report_only ON sign_ins (at, id) WHERE report_only <> '[]';
+  `,
 ];
 
 /**

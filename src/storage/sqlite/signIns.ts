@@ -3,7 +3,13 @@
  * travel check can filter on user, time, IP, country and outcome with plain indexes.
  */
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
-import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '../../domain/signIn.js';
+import type {
+  PastSignIn,
+  PolicyInputs,
+  ReportOnlyResult,
+  SignInOutcome,
+  SignInRecord,
+} from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { parseJson, type Db } from './util.js';
 
@@ -30,6 +36,7 @@ export interface SignInRow {
   user_risk_level: RiskLevel;
   decision: string | null;
   report_only: string;
+  policy_inputs: string | null;
   updated_at: number;
 }
 
@@ -58,6 +65,7 @@ function toRow(record: SignInRecord): SignInRow {
     user_risk_level: record.userRiskLevel,
     decision: record.decision,
     report_only: JSON.stringify(record.reportOnly),
+    policy_inputs: record.policyInputs ? JSON.stringify(record.policyInputs) : null,
     updated_at: record.updatedAt,
   };
 }
@@ -87,6 +95,7 @@ export function toRecord(row: SignInRow): SignInRecord {
     userRiskLevel: row.user_risk_level,
     decision: row.decision,
     reportOnly: parseJson<ReportOnlyResult[]>(row.report_only),
+    ...(row.policy_inputs === null ? {} : { policyInputs: parseJson<PolicyInputs>(row.policy_inputs) }),
     updatedAt: row.updated_at,
   };
 }
@@ -109,17 +118,17 @@ export function createSignInStore(db: Db): SignInStore {
   const insert = db.prepare<[SignInRow]>(
     `INSERT INTO sign_ins (id, user_id, username, at, ip, network, country, city, latitude, longitude,
        user_agent, browser, browser_family, os, device_type, device_id, outcome, risk_level, risk_state,
-       user_risk_level, decision, report_only, updated_at)
+       user_risk_level, decision, report_only, policy_inputs, updated_at)
      VALUES (@id, @user_id, @username, @at, @ip, @network, @country, @city, @latitude, @longitude,
        @user_agent, @browser, @browser_family, @os, @device_type, @device_id, @outcome, @risk_level, @risk_state,
-       @user_risk_level, @decision, @report_only, @updated_at)
+       @user_risk_level, @decision, @report_only, @policy_inputs, @updated_at)
      ON CONFLICT (id) DO UPDATE SET
        user_id = excluded.user_id, username = excluded.username, at = excluded.at, ip = excluded.ip,
        network = excluded.network, country = excluded.country, city = excluded.city, latitude = excluded.latitude,
        longitude = excluded.longitude, user_agent = excluded.user_agent, browser = excluded.browser, browser_family = excluded.browser_family,
        os = excluded.os, device_type = excluded.device_type, device_id = excluded.device_id, outcome = excluded.outcome,
        risk_level = excluded.risk_level, risk_state = excluded.risk_state, user_risk_level = excluded.user_risk_level, decision = excluded.decision,
-       report_only = excluded.report_only, updated_at = excluded.updated_at`,
+       report_only = excluded.report_only, policy_inputs = excluded.policy_inputs, updated_at = excluded.updated_at`,
   );
   const setOutcome = db.prepare<[SignInOutcome, number, string]>(
     `UPDATE sign_ins SET outcome = ?, updated_at = ? WHERE id = ?`,
