@@ -17,6 +17,7 @@ import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
+import { createNotifyStore } from './notify.js';
 import { PostgresSessionStore } from './sessions.js';
 
 export { PostgresSessionStore } from './sessions.js';
@@ -76,6 +77,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     counters: createCounterStore(pool),
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),
+    notify: createNotifyStore(pool),
     sessions,
     async ping() {
       await pool.query('SELECT 1');

@@ -187,6 +187,15 @@ export const MIGRATIONS: readonly string[] = [
     sealed_password TEXT NOT NULL
   );
   `,
+  // notify: users that reached the alert level, waiting for the next aggregated admin mail
+  `
+  CREATE TABLE risk_alerts (
+    id BIGSERIAL PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    level   TEXT NOT NULL,
+    at      BIGINT NOT NULL
+  );
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

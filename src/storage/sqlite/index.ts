@@ -18,6 +18,7 @@ import { createJobStore } from './jobs.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
+import { createNotifyStore } from './notify.js';
 import { SqliteSessionStore } from './sessions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -65,6 +66,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     counters: createCounterStore(db),
     flows: createFlowStore(db),
     jobs: createJobStore(db),
+    notify: createNotifyStore(db),
     sessions,
     async ping() {
       if (closed) throw new Error('the SQLite store is closed');

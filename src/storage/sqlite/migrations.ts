@@ -177,6 +177,15 @@ export const MIGRATIONS: readonly string[] = [
     sealed_password TEXT NOT NULL
   ) STRICT;
   `,
+  // notify: users that reached the alert level, waiting for the next aggregated admin mail
+  `
+  CREATE TABLE risk_alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    level   TEXT NOT NULL,
+    at      INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**
