@@ -12,6 +12,7 @@ import { parseConfig } from './config/options.js';
 import { resolveSecrets } from './config/secrets.js';
 import { Keys } from './crypto/keys.js';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { openStore } from './storage/open.js';
 import { IpFeeds } from './signals/feeds/feeds.js';
 import { BreachCorpus } from './signals/breach/corpus.js';
@@ -40,6 +41,7 @@ import { createRouter } from './web/router.js';
 import { renderUnavailable } from './web/errors.js';
 import { createRequireAuth } from './web/requireAuth.js';
 import type { Policies } from './policy/schema.js';
+import { createNotifications } from './notify/index.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
   const {
@@ -65,6 +67,20 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const feeds = await IpFeeds.load(config.feedsDir ?? path.join(config.dataDir, 'feeds'));
   const breach = config.breachCorpus ? await BreachCorpus.open(config.breachCorpus) : null;
   const risk = new RiskService(store);
+  const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
+  const notifications = createNotifications({
+    config,
+    store,
+    directory,
+    risk,
+    keys,
+    viewsDir: viewsDir ?? VIEWS_DIR,
+    register: metrics.register,
+    logger,
+    holder: randomUUID(),
+    revokeSessions,
+    now,
+  });
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
@@ -74,6 +90,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     flowTtlMs: config.flowTtlMinutes * 60_000,
     now,
     onOutcome: (kind, outcome) => metrics.countFlowOutcome(kind, outcome),
+    onSignedIn: notifications.users.signedIn,
   });
   const pipeline = new SignInPipeline({
     store,
@@ -92,14 +109,16 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     policies,
     now,
   });
-  const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
   const jobs = new JobScheduler(
     store.jobs,
-    defaultJobs({ store, risk, config, spray, keys, directory }),
+    [...defaultJobs({ store, risk, config, spray, keys, directory }), ...notifications.jobs],
     now,
     logger,
   );
-  if (config.jobs.enabled) jobs.start(config.jobs.intervalMinutes * 60_000);
+  if (config.jobs.enabled) {
+    jobs.start(config.jobs.intervalMinutes * 60_000);
+    notifications.start();
+  }
 
   const csrf = createCsrf();
   const render = createRenderer({
@@ -139,10 +158,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         recoveryCodes,
         secondFactor: new SecondFactor(totp, recoveryCodes),
         config,
+        notify: notifications.users,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
     },
+    notMe: { links: notifications.notMe },
   });
 
   const httpMetrics = metrics.httpMetrics();
@@ -175,6 +196,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
     revokeSessions,
     jobs,
+    notifications: {
+      passwordChanged: (userId, how) => notifications.users.passwordChanged(userId, how),
+      mfaChanged: (userId, change) => notifications.users.mfaChanged(userId, change),
+      flushRiskAlerts: () => notifications.alerts.flush(),
+      settled: () => notifications.mailer.settled(),
+    },
     engine: {
       assessAuthenticated: (user, attempt) => pipeline.assessAuthenticated(user, attempt),
       async completeSignIn(evaluated, { mfaPassed }) {
@@ -185,7 +212,11 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     remediation: {
       issueTemporaryPassword: (userId) =>
-        issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
+        issueTemporaryPassword(
+          { store, directory, risk, revokeSessions, notify: notifications.users },
+          userId,
+          now(),
+        ),
       confirmSignInSafe: (signInId) => risk.confirmSignInSafe(signInId, now()),
       confirmSignInCompromised: (signInId) => risk.confirmSignInCompromised(signInId, now()),
       requirePasswordReset: (userId) =>
@@ -193,6 +224,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     close: async () => {
       await jobs.stop();
+      await notifications.close();
       await breach?.close();
       await store.close();
     },

@@ -5,7 +5,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { SecretBox } from './secretBox.js';
 
-export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint';
+export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' | 'not-me-link';
 
 export class Keys {
   readonly secretBox: SecretBox;

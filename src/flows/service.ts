@@ -33,6 +33,8 @@ export type FlowOutcome =
 export type FlowOutcomeName = 'completed' | 'mfaFailed' | 'reportedNotMe' | 'expired' | 'blocked';
 
 export interface FlowServiceDeps {
+  /** Told of each sign-in that got in (allowed, or after MFA): unfamiliar sign-in mails. */
+  onSignedIn?: (event: { userId: string; signInId: string; mfaPassed: boolean }) => void;
   /** Told how each flow ended (metrics). */
   onOutcome?: (kind: FlowKind, outcome: FlowOutcomeName) => void;
   store: Store;
@@ -176,5 +178,10 @@ export class FlowService {
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';
     await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
     if (signIn) await learnFromSignIn(store, start.user.id, signIn.context, now);
+    this.deps.onSignedIn?.({
+      userId: start.user.id,
+      signInId: start.signInId,
+      mfaPassed: start.satisfied.mfa,
+    });
   }
 }

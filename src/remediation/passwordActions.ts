@@ -9,6 +9,7 @@ import type { UserDirectory } from '../domain/identity.js';
 import { hasMfa } from '../domain/identity.js';
 import type { Store } from '../storage/types.js';
 import type { RiskService } from './riskService.js';
+import type { AccountNotices } from '../notify/userNotices.js';
 
 const TEMP_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -24,6 +25,8 @@ export interface PasswordActionDeps {
   directory: UserDirectory;
   risk: RiskService;
   revokeSessions: (userId: string) => Promise<number>;
+  /** Tells the owner (by mail) that an administrator set a temporary password. */
+  notify?: Pick<AccountNotices, 'passwordChanged'>;
 }
 
 export async function issueTemporaryPassword(
@@ -38,6 +41,7 @@ export async function issueTemporaryPassword(
   await deps.store.identities.updateIdentity(userId, { mustChangePassword: true }, now);
   await deps.risk.remediateUser(userId, now);
   await deps.revokeSessions(userId);
+  deps.notify?.passwordChanged(userId, 'temporaryPasswordIssued');
   return password;
 }
 

@@ -3,15 +3,46 @@
  * new detections raise user risk; MFA on a risky sign-in remediates that sign-in; a secure password
  * change remediates the user; "This wasn't me" confirms the sign-in compromised and raises user risk.
  */
-import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
-import type { Store } from '../storage/types.js';
+import type { DetectionDraft, RiskLevel, RiskState } from '../domain/risk.js';
+import type { Identity } from '../domain/identity.js';
+import type { IdentityPatch, Store } from '../storage/types.js';
 import { userRisk } from '../risk/assess.js';
 import { userReportedSuspicious } from '../risk/detectors/userReportedSuspicious.js';
 import { learnFromSignIn } from '../risk/learn.js';
 import { adminConfirmedCompromised } from '../risk/detectors/adminConfirmedCompromised.js';
 
+/** A user's risk level or state changed (stored already). */
+export interface RiskChange {
+  userId: string;
+  before: { riskLevel: RiskLevel; riskState: RiskState };
+  after: { riskLevel: RiskLevel; riskState: RiskState };
+  at: number;
+}
+
+/** Observers (notifications, risk history) are awaited, so they must handle their own failures. */
+export type RiskChangeListener = (change: RiskChange) => void | Promise<void>;
+
 export class RiskService {
+  private readonly listeners: RiskChangeListener[] = [];
+
   constructor(private readonly store: Store) {}
+
+  onRiskChange(listener: RiskChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Every write of risk level or state goes through here, so listeners see each change once. */
+  private async updateRisk(before: Identity, patch: IdentityPatch, now: number): Promise<void> {
+    const after = await this.store.identities.updateIdentity(before.userId, patch, now);
+    if (after.riskLevel === before.riskLevel && after.riskState === before.riskState) return;
+    const change: RiskChange = {
+      userId: before.userId,
+      before: { riskLevel: before.riskLevel, riskState: before.riskState },
+      after: { riskLevel: after.riskLevel, riskState: after.riskState },
+      at: now,
+    };
+    for (const listener of this.listeners) await listener(change);
+  }
 
   /** Recomputes the user's risk level from active detections and stores it. */
   async recomputeUserRisk(userId: string, now: number): Promise<RiskLevel> {
@@ -20,7 +51,7 @@ export class RiskService {
     const riskState =
       level !== 'none' ? 'atRisk' : identity.riskState === 'atRisk' ? 'remediated' : identity.riskState;
     if (identity.riskLevel !== level || identity.riskState !== riskState) {
-      await this.store.identities.updateIdentity(userId, { riskLevel: level, riskState }, now);
+      await this.updateRisk(identity, { riskLevel: level, riskState }, now);
     }
     return level;
   }
@@ -49,8 +80,8 @@ export class RiskService {
     await this.store.detections.closeDetections({ userId }, 'remediated', now);
     const identity = await this.store.identities.getIdentity(userId);
     const wasRisky = identity.riskLevel !== 'none' || identity.riskState === 'atRisk';
-    await this.store.identities.updateIdentity(
-      userId,
+    await this.updateRisk(
+      identity,
       { riskLevel: 'none', riskState: wasRisky ? 'remediated' : identity.riskState },
       now,
     );
@@ -78,7 +109,8 @@ export class RiskService {
     if (!signIn?.userId) throw new Error(`no sign-in ${signInId} of a known user`);
     await this.store.signIns.updateSignInRiskState(signInId, 'confirmedCompromised', now);
     await this.addDetections(signIn.userId, signInId, [adminConfirmedCompromised(signInId)], now);
-    await this.store.identities.updateIdentity(signIn.userId, { riskState: 'confirmedCompromised' }, now);
+    const identity = await this.store.identities.getIdentity(signIn.userId);
+    await this.updateRisk(identity, { riskState: 'confirmedCompromised' }, now);
   }
 
   /** The user says a sign-in was not theirs. */
