@@ -536,12 +536,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): {
   if (!result.success) {
     const byPath = new Map(ENV_VARIABLES.map((v) => [v.path, v.name]));
     // Name the variable that set the value; a policy value that came from the file names the file.
-    const rename = (path: string) =>
-      fromEnv.has(path)
+    // A list item's path ends in its index ("mail.adminAddresses.1"): the variable is the list's.
+    const rename = (itemPath: string) => {
+      const path = itemPath.replace(/(\.\d+)+$/, '');
+      return fromEnv.has(path)
         ? byPath.get(path)!
         : path.startsWith('policies.') && server.policyFile
           ? `RISKGATE_POLICY_FILE (${path.slice('policies.'.length)})`
-          : (byPath.get(path) ?? path);
+          : (byPath.get(path) ?? itemPath);
+    };
     problems.push(describeIssues(result.error, rename));
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

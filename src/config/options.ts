@@ -224,7 +224,11 @@ export const optionsSchema = z
     mail: mailSchema.default(() => mailSchema.parse({})),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .strict();
+  .strict()
+  .refine((options) => !(options.production && options.mail.smtp && !options.publicUrl), {
+    message: 'required with an SMTP host in production (links in mails point there)',
+    path: ['publicUrl'],
+  });
 
 export type RiskgateConfigInput = z.input<typeof optionsSchema>;
 export type RiskgateConfig = z.infer<typeof optionsSchema>;

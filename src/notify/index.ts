@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { ConfigError, type RiskgateConfig } from '../config/options.js';
+import type { RiskgateConfig } from '../config/options.js';
 import type { Keys } from '../crypto/keys.js';
 import type { UserDirectory } from '../domain/identity.js';
 import type { Job } from '../jobs/scheduler.js';
@@ -51,11 +51,6 @@ const DEV_PUBLIC_URL = 'http://127.0.0.1:3000';
 export function createNotifications(deps: NotificationDeps): Notifications {
   const { config, store, directory, logger, now } = deps;
   const { mail } = config;
-  if (config.production && mail.smtp && !config.publicUrl) {
-    throw new ConfigError(
-      'Invalid configuration:\n  RISKGATE_PUBLIC_URL: required with RISKGATE_SMTP_HOST in production (links in mails point there)',
-    );
-  }
   const transport = createMailTransport(config);
   const mailer = new Mailer(
     transport,
