@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { startRiskgate, IP, DAY, type TestRiskgate } from '../helpers/riskgate.js';
 import { TestClient } from '../helpers/client.js';
 import { TestSmtp } from '../helpers/smtp.js';
-import { signInAtHomeThenAbroad } from '../helpers/scenarios.js';
 
 const ALICE = 'alice@example.com';
 
