@@ -219,7 +219,8 @@ export const optionsSchema = z
     /** Public origin of the pages (https://login.example.com): links in mails. Required with SMTP in production. */
     publicUrl: z
       .string()
-      .regex(/^https?:\/\/[^/?#\s]+$/, 'must be an origin such as https://login.example.com (no path)')
+      .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'must be an origin such as https://login.example.com (no path)')
+      .transform((url) => url.replace(/\/$/, ''))
       .optional(),
     mail: mailSchema.default(() => mailSchema.parse({})),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@
  * of times with growing pauses; one that still fails is logged (kind and error, never the addresses'
  * contents or a link) and counted in riskgate_mails_total{result="failed"}.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { MailTransport, OutgoingMail } from './transport.js';
@@ -35,6 +36,8 @@ export interface Mail {
 
 export class Mailer {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted by close(): pending retries stop waiting, so shutdown is not held for minutes. */
+  private readonly closing = new AbortController();
   private readonly counter: Counter<'kind' | 'result'>;
 
   constructor(
@@ -78,6 +81,7 @@ export class Mailer {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     await this.settled();
     this.transport.close();
   }
@@ -94,6 +98,7 @@ export class Mailer {
     };
     let delay = this.settings.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
+      let err: ReturnType<typeof describeError>;
       try {
         await this.transport.send(outgoing);
         this.counter.inc({ kind: mail.kind, result: 'sent' });
@@ -103,21 +108,20 @@ export class Mailer {
         );
         return;
       } catch (error) {
-        const err = describeError(error);
-        if (attempt >= this.settings.maxAttempts) {
-          this.counter.inc({ kind: mail.kind, result: 'failed' });
-          this.logger.error(
-            { event: 'mail', kind: mail.kind, recipients: mail.to.length, attempts: attempt, err },
-            'mail given up',
-          );
-          return;
-        }
-        this.counter.inc({ kind: mail.kind, result: 'retried' });
-        this.logger.warn({ event: 'mail', kind: mail.kind, attempt, err }, 'mail failed, will retry');
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
-        delay *= 2;
+        err = describeError(error);
       }
+      if (attempt >= this.settings.maxAttempts) return this.giveUp(mail, attempt, err, 'mail given up');
+      this.counter.inc({ kind: mail.kind, result: 'retried' });
+      this.logger.warn({ event: 'mail', kind: mail.kind, attempt, err }, 'mail failed, will retry');
+      await sleep(delay, undefined, { signal: this.closing.signal, ref: false }).catch(() => undefined);
+      if (this.closing.signal.aborted) return this.giveUp(mail, attempt, err, 'mail given up: shutting down');
+      delay *= 2;
     }
+  }
+
+  private giveUp(mail: Mail, attempts: number, err: ReturnType<typeof describeError>, msg: string): void {
+    this.counter.inc({ kind: mail.kind, result: 'failed' });
+    this.logger.error({ event: 'mail', kind: mail.kind, recipients: mail.to.length, attempts, err }, msg);
   }
 }
 

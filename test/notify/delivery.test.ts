@@ -96,6 +96,25 @@ describe('mail delivery', () => {
     expect(metrics).to.contain('riskgate_mails_total{kind="unfamiliarSignIn",result="failed"} 1');
   });
 
+  it('closing Riskgate does not wait out the retry pauses: the mail is given up and logged', async () => {
+    const port = await deadPort();
+    rg = await startRiskgate({
+      jobs: { enabled: false },
+      logger: createLogger('info', log),
+      // Ten minutes between attempts: close() would hang the test if it waited for them.
+      mail: { smtp: { host: '127.0.0.1', port, requireTls: false }, retryDelayMs: 600_000, maxAttempts: 5 },
+    });
+    const user = await rg.addUser('alice', { email: ALICE });
+    rg.riskgate.notifications.mfaChanged(user.id, 'reset');
+    await log.waitFor((l) => l.msg === 'mail failed, will retry', 5000);
+    await rg.close();
+    rg = null;
+    expect(log.lines.find((l) => l.msg === 'mail given up: shutting down')).to.deep.include({
+      kind: 'mfaChanged',
+      attempts: 1,
+    });
+  });
+
   it('a temporary SMTP failure is retried and the mail arrives once', async () => {
     smtp = await TestSmtp.start();
     smtp.failNext = 2;
