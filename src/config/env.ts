@@ -187,6 +187,14 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'days (0-30) a user may skip MFA registration after the first prompt',
   },
   {
+    name: 'RISKGATE_UNREGISTERED_USERS',
+    path: 'policies.unregisteredUsers',
+    kind: 'string',
+    default: 'block',
+    meaning:
+      'MFA required of a user without an authenticator: block, or registerWithEmailCode (register after a code mailed to the user)',
+  },
+  {
     name: 'RISKGATE_THROTTLE_WINDOW_SECONDS',
     path: 'throttle.windowSeconds',
     kind: 'int',

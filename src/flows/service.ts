@@ -50,7 +50,7 @@ export class FlowService {
   private flowFor(
     decision: Exclude<Decision, { kind: 'allow' }>,
     start: FlowStart,
-  ): { kind: FlowKind; extra: Partial<FlowData> } {
+  ): { kind: FlowKind; extra: Partial<FlowData>; initial?: StepName } {
     switch (decision.kind) {
       case 'requireMfa':
         return { kind: 'riskySignIn', extra: { reasons: start.reasons } };
@@ -60,6 +60,12 @@ export class FlowService {
         }
         return { kind: 'compromisedAccount', extra: { passwordReason: decision.reason } };
       case 'requireMfaRegistration':
+        if (decision.emailCodeFirst)
+          return {
+            kind: 'mfaRegistration',
+            extra: { skippableUntil: null, emailCode: true },
+            initial: 'email-code',
+          };
         return { kind: 'mfaRegistration', extra: { skippableUntil: decision.skippableUntil } };
       case 'block':
         return { kind: 'blocked', extra: { blockReason: decision.reason } };
@@ -76,7 +82,7 @@ export class FlowService {
       await this.completeSignIn(start, now);
       return { kind: 'signedIn', user: start.user, returnTo: start.returnTo };
     }
-    const { kind, extra } = this.flowFor(decision, start);
+    const { kind, extra, initial } = this.flowFor(decision, start);
     if (kind === 'mfaRegistration') {
       const identity = await store.identities.getIdentity(start.user.id);
       if (identity.mfaPromptedAt === null)
@@ -93,7 +99,7 @@ export class FlowService {
       kind,
       userId: start.user.id,
       signInId: start.signInId,
-      state: FLOW_MACHINES[kind].initial,
+      state: initial ?? FLOW_MACHINES[kind].initial,
       version: 1,
       data: data as unknown as Record<string, unknown>,
       attempts: 0,

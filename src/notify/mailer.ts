@@ -15,6 +15,7 @@ export const MAIL_KINDS = [
   'passwordChanged',
   'mfaChanged',
   'unfamiliarSignIn',
+  'emailCode',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -51,6 +51,8 @@ export interface UserNoticeDeps {
 export interface AccountNotices {
   passwordChanged(userId: string, how: PasswordChange): void;
   mfaChanged(userId: string, change: MfaChange): void;
+  /** The code that lets a user without MFA register during a risky sign-in (if policies allow). */
+  emailCode(userId: string, code: string): void;
 }
 
 export class UserNotices implements AccountNotices {
@@ -75,6 +77,15 @@ export class UserNotices implements AccountNotices {
         ? `Your ${this.deps.appName} authenticator was removed`
         : `A new authenticator was set up for your ${this.deps.appName} account`;
     this.mailTo(userId, 'mfaChanged', subject, 'mfa-changed', { change, at: formatTime(this.deps.now()) });
+  }
+
+  emailCode(userId: string, code: string): void {
+    // Sent even with userNotices off: the user is waiting for it.
+    this.deps.mailer.track(
+      this.compose(userId, 'emailCode', `Your ${this.deps.appName} verification code`, 'email-code', {
+        code,
+      }),
+    );
   }
 
   /** The pipeline's outcome for a sign-in that got in. */

@@ -45,6 +45,7 @@ export async function decide(
       mustChangePassword: identity.mustChangePassword,
       passwordResetRequired: identity.passwordResetRequired,
       blocked: identity.blocked,
+      hasEmail: Boolean(user.email),
     },
     policies,
     satisfied: input.satisfied,

@@ -67,6 +67,8 @@ export const registerVerifyStep = defineStep({
     return {
       event: 'verified',
       data: { pendingSecret: undefined, sealedRecoveryCodes: services.totp.seal(JSON.stringify(codes)) },
+      // After an email code, the mailbox plus the new authenticator answer this sign-in's MFA requirement.
+      satisfied: data.emailVerified ? { mfa: true } : undefined,
     };
   },
 });
