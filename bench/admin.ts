@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const reports = new Reports({
       store,
       directory: new BuiltinDirectory(store.users),
-      policies: () => DEFAULT_POLICIES,
+      policies: async () => DEFAULT_POLICIES,
       now: () => NOW,
     });
     const q = <T>(schema: { parse(v: unknown): T }, v: Record<string, string>) => schema.parse(v);

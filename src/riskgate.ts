@@ -12,6 +12,7 @@ import { parseConfig } from './config/options.js';
 import { resolveSecrets } from './config/secrets.js';
 import { Keys } from './crypto/keys.js';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { openStore } from './storage/open.js';
 import { IpFeeds } from './signals/feeds/feeds.js';
 import { BreachCorpus } from './signals/breach/corpus.js';
@@ -42,6 +43,8 @@ import { createRequireAuth } from './web/requireAuth.js';
 import { PolicyService } from './policy/service/service.js';
 import { withPolicyPages } from './admin/policies/index.js';
 import { createAdmin } from './admin/index.js';
+import type { Policies } from './policy/schema.js';
+import { createNotifications } from './notify/index.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
   const {
@@ -78,6 +81,20 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const feeds = await IpFeeds.load(config.feedsDir ?? path.join(config.dataDir, 'feeds'));
   const breach = config.breachCorpus ? await BreachCorpus.open(config.breachCorpus) : null;
   const risk = new RiskService(store);
+  const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
+  const notifications = createNotifications({
+    config,
+    store,
+    directory,
+    risk,
+    keys,
+    viewsDir: viewsDir ?? VIEWS_DIR,
+    register: metrics.register,
+    logger,
+    holder: randomUUID(),
+    revokeSessions,
+    now,
+  });
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
@@ -88,6 +105,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     flowTtlMs: config.flowTtlMinutes * 60_000,
     now,
     onOutcome: (kind, outcome) => metrics.countFlowOutcome(kind, outcome),
+    onSignedIn: notifications.users.signedIn,
   });
   const pipeline = new SignInPipeline({
     store,
@@ -106,14 +124,16 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     policies,
     now,
   });
-  const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
   const jobs = new JobScheduler(
     store.jobs,
-    defaultJobs({ store, risk, config, spray, keys, directory }),
+    [...defaultJobs({ store, risk, config, spray, keys, directory }), ...notifications.jobs],
     now,
     logger,
   );
-  if (config.jobs.enabled) jobs.start(config.jobs.intervalMinutes * 60_000);
+  if (config.jobs.enabled) {
+    jobs.start(config.jobs.intervalMinutes * 60_000);
+    notifications.start();
+  }
 
   const csrf = createCsrf();
   const render = createRenderer({
@@ -153,10 +173,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         recoveryCodes,
         secondFactor,
         config,
+        notify: notifications.users,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
     },
+    notMe: { links: notifications.notMe },
   });
 
   const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
@@ -173,6 +195,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     risk,
     policies,
     revokeSessions,
+    notify: notifications.users,
     now,
     plugins: withPolicyPages(policyService, adminPlugins),
   });
@@ -211,6 +234,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     revokeSessions,
     jobs,
     policies: policyService,
+    notifications: {
+      passwordChanged: (userId, how) => notifications.users.passwordChanged(userId, how),
+      mfaChanged: (userId, change) => notifications.users.mfaChanged(userId, change),
+      flushRiskAlerts: () => notifications.alerts.flush(),
+      settled: () => notifications.mailer.settled(),
+    },
     engine: {
       assessAuthenticated: (user, attempt) => pipeline.assessAuthenticated(user, attempt),
       async completeSignIn(evaluated, { mfaPassed }) {
@@ -221,7 +250,11 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     remediation: {
       issueTemporaryPassword: (userId) =>
-        issueTemporaryPassword({ store, directory, risk, revokeSessions }, userId, now()),
+        issueTemporaryPassword(
+          { store, directory, risk, revokeSessions, notify: notifications.users },
+          userId,
+          now(),
+        ),
       confirmSignInSafe: (signInId) => risk.confirmSignInSafe(signInId, now()),
       confirmSignInCompromised: (signInId) => risk.confirmSignInCompromised(signInId, now()),
       requirePasswordReset: (userId) =>
@@ -229,6 +262,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     close: async () => {
       await jobs.stop();
+      await notifications.close();
       await breach?.close();
       await store.close();
     },

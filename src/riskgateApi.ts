@@ -6,6 +6,7 @@ import type { DirectoryUser, UserDirectory } from './domain/identity.js';
 import type { Store } from './storage/types.js';
 import type { Metrics } from './ops/metrics.js';
 import type { JobScheduler } from './jobs/scheduler.js';
+import type { MfaChange, PasswordChange } from './notify/index.js';
 import type { EvaluatedSignIn, SignInAttempt } from './signin/pipeline.js';
 import type { PolicyService } from './policy/service/service.js';
 import type { AdminPlugins } from './admin/types.js';
@@ -68,6 +69,18 @@ export interface Riskgate {
   policies: PolicyService;
   /** The offline-job scheduler (risk ageing); `runDue()` runs what is due now. */
   jobs: JobScheduler;
+  /**
+   * Mails (see README "Notifications"). Apps that change passwords or authenticators outside
+   * Riskgate's pages call passwordChanged / mfaChanged so the owner hears of it. settled() resolves
+   * once every queued mail has been sent or given up; flushRiskAlerts() sends held-back admin alerts
+   * whose window is over (a timer does it every minute when jobs are enabled).
+   */
+  notifications: {
+    passwordChanged(userId: string, how: PasswordChange): void;
+    mfaChanged(userId: string, change: MfaChange): void;
+    flushRiskAlerts(): Promise<boolean>;
+    settled(): Promise<void>;
+  };
   /** Manual remediation: a temporary password (returned once), or a required reset for users with MFA. */
   remediation: {
     issueTemporaryPassword(userId: string): Promise<string>;

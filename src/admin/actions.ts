@@ -3,6 +3,7 @@
  * recorded in the audit log (who, when, what, why, result; refusals too). Console, API and CLI all call
  * these, so the three behave the same.
  */
+import type { AccountNotices } from '../notify/userNotices.js';
 import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
 import { hasMfa } from '../domain/identity.js';
 import { REACTIVATABLE, type ClosedBy } from '../domain/risk.js';
@@ -41,6 +42,8 @@ export interface AdminActionDeps {
   audit: AuditLog;
   revokeSessions: (userId: string) => Promise<number>;
   policyExclusions?: PolicyExclusions;
+  /** Mails the owner when an admin changes their password or authenticator. */
+  notify?: Pick<AccountNotices, 'passwordChanged' | 'mfaChanged'>;
   now: () => number;
 }
 
@@ -235,6 +238,7 @@ export class AdminActions {
           directory: this.deps.directory,
           risk: this.deps.risk,
           revokeSessions: this.deps.revokeSessions,
+          ...(this.deps.notify ? { notify: this.deps.notify } : {}),
         },
         userId,
         this.deps.now(),
@@ -282,6 +286,7 @@ export class AdminActions {
         this.deps.now(),
       );
       await this.deps.store.identities.replaceRecoveryCodes(userId, []);
+      this.deps.notify?.mfaChanged(userId, 'reset');
       return { value: undefined };
     });
   }

@@ -16,7 +16,7 @@ import { createAdminRouter } from './router.js';
 import { coreConsoleRoutes } from './console/coreRoutes.js';
 import { coreApiRoutes } from './api/coreRoutes.js';
 import type { AdminPlugins } from './types.js';
-import { AdminActions } from './actions.js';
+import { AdminActions, type AdminActionDeps } from './actions.js';
 import { Reports } from './reports.js';
 import { listConsoleRoutes } from './console/listPages.js';
 import { actionConsoleRoutes } from './console/actionPages.js';
@@ -45,6 +45,7 @@ export interface AdminDeps {
   /** The policies in force (cached; see PolicyService.effective). */
   policies: () => Promise<Policies>;
   revokeSessions: (userId: string) => Promise<number>;
+  notify?: AdminActionDeps['notify'];
   now: () => number;
   plugins: AdminPlugins;
 }

@@ -12,6 +12,7 @@ import { AuditLog } from '../admin/audit.js';
 import { ApiTokens, publicToken } from '../admin/tokens.js';
 import { AdminActions } from '../admin/actions.js';
 import { Reports } from '../admin/reports.js';
+import { PolicyService } from '../policy/service/service.js';
 import { createAdminAccount, describeCredentials, enrolAuthenticator } from '../admin/bootstrap.js';
 import { reasonField, riskyUsersQuery, tokenCreateInput } from '../admin/schemas.js';
 import type { Command, CommandContext } from './commands.js';
@@ -26,6 +27,13 @@ function services(context: CommandContext) {
   const keys = new Keys(resolveSecrets(context.config).masterKey);
   const audit = new AuditLog(context.store, Date.now);
   const directory = new BuiltinDirectory(context.store.users);
+  const policyService = new PolicyService({
+    store: context.store,
+    directory,
+    defaults: context.config.policies,
+    cacheTtlMs: 0,
+    now: Date.now,
+  });
   const actions = new AdminActions({
     store: context.store,
     directory,
@@ -37,7 +45,8 @@ function services(context: CommandContext) {
   const reports = new Reports({
     store: context.store,
     directory,
-    policies: () => context.config.policies,
+    // The stored policies rule once seeded; the configured ones are only the first-start defaults.
+    policies: () => policyService.effective(),
     now: Date.now,
   });
   return { keys, audit, actions, reports, tokens: new ApiTokens(context.store, keys, Date.now) };

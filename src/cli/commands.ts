@@ -26,6 +26,10 @@ import {
   requirePasswordReset,
   type PasswordActionDeps,
 } from '../remediation/passwordActions.js';
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { createNotifications } from '../notify/index.js';
+import { VIEWS_DIR } from '../paths.js';
 
 export interface CommandContext {
   store: Store;
@@ -75,6 +79,23 @@ async function passwordActionTarget(
     revokeSessions: (userId) => context.store.sessions.destroyUserSessions(userId),
   };
   return { deps, userId: user.id };
+}
+
+function cliNotifications(context: CommandContext, deps: PasswordActionDeps) {
+  return createNotifications({
+    config: context.config,
+    store: context.store,
+    directory: deps.directory,
+    risk: deps.risk,
+    keys: new Keys(resolveSecrets(context.config).masterKey),
+    viewsDir: VIEWS_DIR,
+    register: new Registry(),
+    // Warnings (a mail given up) go to stderr; stdout stays the command's output.
+    logger: pino({ level: 'warn' }, pino.destination(2)),
+    holder: randomUUID(),
+    revokeSessions: deps.revokeSessions,
+    now: Date.now,
+  });
 }
 
 const list = (value: unknown) =>
@@ -146,8 +167,18 @@ const CORE_COMMANDS: Record<string, Command> = {
     summary: 'user:temp-password <username>  (prints a temporary password; next sign-in must change it)',
     async run(context) {
       const { deps, userId } = await passwordActionTarget(context);
-      const password = await issueTemporaryPassword(deps, userId, Date.now());
-      context.out(`Temporary password for ${username(context)} (shown once): ${password}`);
+      // The owner is told by mail, as when an admin does it in the console; sent before exiting.
+      const notifications = cliNotifications(context, deps);
+      try {
+        const password = await issueTemporaryPassword(
+          { ...deps, notify: notifications.users },
+          userId,
+          Date.now(),
+        );
+        context.out(`Temporary password for ${username(context)} (shown once): ${password}`);
+      } finally {
+        await notifications.close();
+      }
     },
   },
   'user:require-reset': {

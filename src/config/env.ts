@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, describeIssues, optionsSchema, type RiskgateConfigInput } from './options.js';
+import { MAIL_VARIABLES } from './mailEnv.js';
 
-type Kind = 'string' | 'int' | 'bool' | 'trustProxy' | 'json';
+type Kind = 'string' | 'int' | 'bool' | 'trustProxy' | 'json' | 'list';
 
 export interface EnvVariable {
   name: string;
@@ -16,7 +17,7 @@ export interface EnvVariable {
   default: string;
 }
 
-export const ENV_VARIABLES: EnvVariable[] = [
+const CORE_VARIABLES: EnvVariable[] = [
   {
     name: 'PORT',
     path: 'server.port',
@@ -195,6 +196,14 @@ export const ENV_VARIABLES: EnvVariable[] = [
     meaning: 'seconds (0-300) an instance uses the stored policies before reading them again',
   },
   {
+    name: 'RISKGATE_UNREGISTERED_USERS',
+    path: 'policies.unregisteredUsers',
+    kind: 'string',
+    default: 'block',
+    meaning:
+      'MFA required of a user without an authenticator: block, or registerWithEmailCode (register after a code mailed to the user)',
+  },
+  {
     name: 'RISKGATE_THROTTLE_WINDOW_SECONDS',
     path: 'throttle.windowSeconds',
     kind: 'int',
@@ -322,6 +331,8 @@ export const ENV_VARIABLES: EnvVariable[] = [
   },
 ];
 
+export const ENV_VARIABLES: EnvVariable[] = [...CORE_VARIABLES, ...MAIL_VARIABLES];
+
 export interface ServerSettings {
   port: number;
   host: string;
@@ -338,6 +349,11 @@ function convert(variable: EnvVariable, raw: string): unknown {
       return raw === 'true' ? true : raw === 'false' ? false : raw;
     case 'json':
       return JSON.parse(raw);
+    case 'list':
+      return raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
     case 'trustProxy':
       if (raw === 'true' || raw === 'false') return raw === 'true';
       if (/^\d+$/.test(raw)) return Number(raw);
@@ -411,12 +427,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): {
   if (!result.success) {
     const byPath = new Map(ENV_VARIABLES.map((v) => [v.path, v.name]));
     // Name the variable that set the value; a policy value that came from the file names the file.
-    const rename = (path: string) =>
-      fromEnv.has(path)
+    // A list item's path ends in its index ("mail.adminAddresses.1"): the variable is the list's.
+    const rename = (itemPath: string) => {
+      const path = itemPath.replace(/(\.\d+)+$/, '');
+      return fromEnv.has(path)
         ? byPath.get(path)!
         : path.startsWith('policies.') && server.policyFile
           ? `RISKGATE_POLICY_FILE (${path.slice('policies.'.length)})`
-          : (byPath.get(path) ?? path);
+          : (byPath.get(path) ?? itemPath);
+    };
     problems.push(describeIssues(result.error, rename));
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

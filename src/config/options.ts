@@ -13,6 +13,64 @@ const trustProxy = z.union([
 ]);
 const level = z.enum(['low', 'medium', 'high']);
 
+/** Mail: SMTP when a host is set, otherwise .eml files in a folder (development). */
+const mailSchema = z
+  .object({
+    smtp: z
+      .object({
+        host: z.string().min(1, 'set the SMTP host'),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** Implicit TLS (port 465). Otherwise STARTTLS is required unless requireTls is false. */
+        secure: z.boolean().default(false),
+        requireTls: z.boolean().default(true),
+        user: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((s) => (s.user === undefined) === (s.password === undefined), {
+        message: 'set both the SMTP user and password, or neither',
+        path: ['password'],
+      })
+      .optional(),
+    from: z.string().min(3).max(200).default('Riskgate <riskgate@localhost>'),
+    /** Folder for .eml files when no SMTP host is set; default <dataDir>/mail. */
+    outboxDir: z.string().min(1).optional(),
+    /** Extra recipients of admin alerts and the digest, besides users with the admin role. */
+    adminAddresses: z.array(z.email('must be an email address')).default([]),
+    /** User risk level that triggers "users at risk detected"; off turns the alert off. */
+    alertLevel: z.union([level, z.literal('off')]).default('high'),
+    /** At most one alert mail per window; users reaching the level meanwhile go in the next one. */
+    alertWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60),
+    digest: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** 0 = Sunday ... 6 = Saturday (UTC). */
+        weekday: z.number().int().min(0).max(6).default(1),
+        hourUtc: z.number().int().min(0).max(23).default(8),
+      })
+      .strict()
+      .default({ enabled: true, weekday: 1, hourUtc: 8 }),
+    /** Users get "password changed", "MFA changed" and "unfamiliar sign-in" mails. */
+    userNotices: z.boolean().default(true),
+    /** How long a "This wasn't me" link works. */
+    notMeLinkHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24)
+      .default(72),
+    /** Send attempts per mail before it is given up (logged and counted). */
+    maxAttempts: z.number().int().min(1).max(10).default(4),
+    /** Pause after the first failed attempt; doubles after each further one. */
+    retryDelayMs: z.number().int().min(0).max(600_000).default(5_000),
+  })
+  .strict();
+
 export const optionsSchema = z
   .object({
     /** Folder for the SQLite database and generated development secrets. */
@@ -161,9 +219,20 @@ export const optionsSchema = z
     breachCorpus: z.string().min(1).optional(),
     /** Bearer token for GET /metrics; without one, metrics are served to loopback clients only. */
     metricsToken: z.string().min(16).optional(),
+    /** Public origin of the pages (https://login.example.com): links in mails. Required with SMTP in production. */
+    publicUrl: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'must be an origin such as https://login.example.com (no path)')
+      .transform((url) => url.replace(/\/$/, ''))
+      .optional(),
+    mail: mailSchema.default(() => mailSchema.parse({})),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .strict();
+  .strict()
+  .refine((options) => !(options.production && options.mail.smtp && !options.publicUrl), {
+    message: 'required with an SMTP host in production (links in mails point there)',
+    path: ['publicUrl'],
+  });
 
 export type RiskgateConfigInput = z.input<typeof optionsSchema>;
 export type RiskgateConfig = z.infer<typeof optionsSchema>;

@@ -5,7 +5,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { SecretBox } from './secretBox.js';
 
-export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' | 'api-token';
+export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' | 'api-token' | 'not-me-link';
 
 export class Keys {
   readonly secretBox: SecretBox;

@@ -8,8 +8,11 @@ export type Decision =
   | { kind: 'requireMfa' }
   /** `mfaFirst` is false only for an admin-issued temporary password with no other risk. */
   | { kind: 'requirePasswordChange'; reason: PasswordChangeReason; mfaFirst: boolean }
-  /** `skippableUntil` (ms) is present while the grace period lasts. */
-  | { kind: 'requireMfaRegistration'; skippableUntil: number | null }
+  /**
+   * `skippableUntil` (ms) is present while the grace period lasts. `emailCodeFirst`: MFA was required
+   * of a user without an authenticator and policies allow registration after an email code.
+   */
+  | { kind: 'requireMfaRegistration'; skippableUntil: number | null; emailCodeFirst?: boolean }
   | { kind: 'block'; reason: BlockReason };
 
 export type DecisionKind = Decision['kind'];

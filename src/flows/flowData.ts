@@ -16,6 +16,13 @@ export interface FlowData {
   skippableUntil?: number | null;
   /** Registration: the new TOTP seed, sealed, until the user proves it works. */
   pendingSecret?: string;
+  /** Registration after an email code (unregisteredUsers: registerWithEmailCode). */
+  emailCode?: boolean;
+  /** The mailed code, sealed, with when it was sent; how many were sent in this flow. */
+  sealedEmailCode?: string;
+  emailCodeSentAt?: number;
+  emailCodesSent?: number;
+  emailVerified?: boolean;
   /** Registration: the recovery codes to show once, sealed, until the user confirms. */
   sealedRecoveryCodes?: string;
 }

@@ -10,6 +10,7 @@ export type StepName =
   | 'notice'
   | 'mfa'
   | 'change-password'
+  | 'email-code'
   | 'register'
   | 'register-verify'
   | 'recovery-codes'
@@ -26,7 +27,9 @@ export type FlowEvent =
   | 'changed'
   | 'start'
   | 'skip'
-  | 'confirmed';
+  | 'confirmed'
+  | 'codeSent'
+  | 'emailVerified';
 
 export interface FlowMachine {
   kind: FlowKind;

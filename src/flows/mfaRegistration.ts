@@ -8,6 +8,8 @@ export const mfaRegistrationFlow: FlowMachine = {
   kind: 'mfaRegistration',
   initial: 'register',
   transitions: {
+    // Only when MFA was required of a user without one and policies allow it: prove the mailbox first.
+    'email-code': { codeSent: 'email-code', emailVerified: 'register', tooManyAttempts: 'locked' },
     register: { start: 'register-verify', skip: 'done' },
     'register-verify': { verified: 'recovery-codes' },
     'recovery-codes': { confirmed: 'done' },

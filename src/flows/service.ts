@@ -33,6 +33,8 @@ export type FlowOutcome =
 export type FlowOutcomeName = 'completed' | 'mfaFailed' | 'reportedNotMe' | 'expired' | 'blocked';
 
 export interface FlowServiceDeps {
+  /** Told of each sign-in that got in (allowed, or after MFA): unfamiliar sign-in mails. */
+  onSignedIn?: (event: { userId: string; signInId: string; mfaPassed: boolean }) => void;
   /** Told how each flow ended (metrics). */
   onOutcome?: (kind: FlowKind, outcome: FlowOutcomeName) => void;
   store: Store;
@@ -48,7 +50,7 @@ export class FlowService {
   private flowFor(
     decision: Exclude<Decision, { kind: 'allow' }>,
     start: FlowStart,
-  ): { kind: FlowKind; extra: Partial<FlowData> } {
+  ): { kind: FlowKind; extra: Partial<FlowData>; initial?: StepName } {
     switch (decision.kind) {
       case 'requireMfa':
         return { kind: 'riskySignIn', extra: { reasons: start.reasons } };
@@ -58,6 +60,12 @@ export class FlowService {
         }
         return { kind: 'compromisedAccount', extra: { passwordReason: decision.reason } };
       case 'requireMfaRegistration':
+        if (decision.emailCodeFirst)
+          return {
+            kind: 'mfaRegistration',
+            extra: { skippableUntil: null, emailCode: true },
+            initial: 'email-code',
+          };
         return { kind: 'mfaRegistration', extra: { skippableUntil: decision.skippableUntil } };
       case 'block':
         return { kind: 'blocked', extra: { blockReason: decision.reason } };
@@ -74,7 +82,7 @@ export class FlowService {
       await this.completeSignIn(start, now);
       return { kind: 'signedIn', user: start.user, returnTo: start.returnTo };
     }
-    const { kind, extra } = this.flowFor(decision, start);
+    const { kind, extra, initial } = this.flowFor(decision, start);
     if (kind === 'mfaRegistration') {
       const identity = await store.identities.getIdentity(start.user.id);
       if (identity.mfaPromptedAt === null)
@@ -91,7 +99,7 @@ export class FlowService {
       kind,
       userId: start.user.id,
       signInId: start.signInId,
-      state: FLOW_MACHINES[kind].initial,
+      state: initial ?? FLOW_MACHINES[kind].initial,
       version: 1,
       data: data as unknown as Record<string, unknown>,
       attempts: 0,
@@ -176,5 +184,10 @@ export class FlowService {
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';
     await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
     if (signIn) await learnFromSignIn(store, start.user.id, signIn.context, now);
+    this.deps.onSignedIn?.({
+      userId: start.user.id,
+      signInId: start.signInId,
+      mfaPassed: start.satisfied.mfa,
+    });
   }
 }

@@ -15,6 +15,8 @@ export interface PolicyUser extends PolicySubject {
   mustChangePassword: boolean;
   passwordResetRequired: boolean;
   blocked: boolean;
+  /** Whether mail can reach the user (for registration after an email code). */
+  hasEmail?: boolean;
 }
 
 /** Requirements this sign-in already met in a flow (evaluation is re-run after each flow). */
@@ -112,12 +114,18 @@ function adminDecision(input: PolicyInput): Decision {
   return ALLOW;
 }
 
-/** MFA cannot be asked of a user without an authenticator: block, per the unregistered-users rule. */
-function withoutUnregisteredMfa(decision: Decision, user: PolicyUser): Decision {
+/**
+ * MFA cannot be asked of a user without an authenticator: block, per the unregistered-users rule, or
+ * (when policies allow it and mail reaches the user) registration that starts with an email code.
+ */
+function withoutUnregisteredMfa(decision: Decision, input: PolicyInput): Decision {
+  const { user, policies } = input;
   const needsMfa =
     decision.kind === 'requireMfa' || (decision.kind === 'requirePasswordChange' && decision.mfaFirst);
-  if (needsMfa && !user.hasMfa) return { kind: 'block', reason: 'mfaNotRegistered' };
-  return decision;
+  if (!needsMfa || user.hasMfa) return decision;
+  if (policies.unregisteredUsers === 'registerWithEmailCode' && user.hasEmail)
+    return { kind: 'requireMfaRegistration', skippableUntil: null, emailCodeFirst: true };
+  return { kind: 'block', reason: 'mfaNotRegistered' };
 }
 
 type PolicyName = ReportOnlyResult['policy'];
@@ -137,8 +145,8 @@ export function evaluatePolicies(input: PolicyInput): Evaluation {
     const proposed = rule(input);
     if (mode === 'on') decision = combine(decision, proposed);
     else if (proposed.kind !== 'allow') {
-      reportOnly.push({ policy: name, wouldHave: withoutUnregisteredMfa(proposed, input.user).kind });
+      reportOnly.push({ policy: name, wouldHave: withoutUnregisteredMfa(proposed, input).kind });
     }
   }
-  return { decision: withoutUnregisteredMfa(decision, input.user), reportOnly };
+  return { decision: withoutUnregisteredMfa(decision, input), reportOnly };
 }

@@ -51,8 +51,10 @@ export const policiesSchema = z
     /**
      * When MFA is required but the user has no authenticator. "block" (default) stops an attacker who
      * holds the password from registering their own authenticator during a risky sign-in.
+     * "registerWithEmailCode" lets users with an email address register after proving they read it
+     * (a code mailed to the address on the account); users without one are still blocked.
      */
-    unregisteredUsers: z.enum(['block']).default('block'),
+    unregisteredUsers: z.enum(['block', 'registerWithEmailCode']).default('block'),
   })
   .strict();
 

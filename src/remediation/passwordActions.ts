@@ -10,6 +10,7 @@ import { hasMfa } from '../domain/identity.js';
 import type { Store } from '../storage/types.js';
 import { APP_ACTOR, type RiskService } from './riskService.js';
 import type { ActorRef } from '../storage/adminTypes.js';
+import type { AccountNotices } from '../notify/userNotices.js';
 
 const TEMP_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -25,6 +26,8 @@ export interface PasswordActionDeps {
   directory: UserDirectory;
   risk: RiskService;
   revokeSessions: (userId: string) => Promise<number>;
+  /** Tells the owner (by mail) that an administrator set a temporary password. */
+  notify?: Pick<AccountNotices, 'passwordChanged'>;
 }
 
 export async function issueTemporaryPassword(
@@ -40,6 +43,7 @@ export async function issueTemporaryPassword(
   await deps.store.identities.updateIdentity(userId, { mustChangePassword: true }, now);
   await deps.risk.remediateUser(userId, now, { kind: 'admin', action: 'temporaryPassword', actor });
   await deps.revokeSessions(userId);
+  deps.notify?.passwordChanged(userId, 'temporaryPasswordIssued');
   return password;
 }
 

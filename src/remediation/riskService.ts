@@ -16,6 +16,17 @@ import { adminConfirmedCompromised } from '../risk/detectors/adminConfirmedCompr
 /** Application code calling the public `remediation` API directly (no admin signed in). */
 export const APP_ACTOR: ActorRef = { kind: 'app', id: 'app', name: 'application' };
 
+/** A user's risk level or state changed (stored already). */
+export interface RiskChange {
+  userId: string;
+  before: { riskLevel: RiskLevel; riskState: RiskState };
+  after: { riskLevel: RiskLevel; riskState: RiskState };
+  at: number;
+}
+
+/** Observers (notifications) are awaited, so they must handle their own failures. */
+export type RiskChangeListener = (change: RiskChange) => void | Promise<void>;
+
 const adminCause = (action: string, actor: ActorRef): RiskCause => ({ kind: 'admin', action, actor });
 
 /** The state a user is left in when its last active detection closes, by how it closed. */
@@ -29,7 +40,13 @@ const CLEARED_STATE: Record<ClosedBy, RiskState> = {
 };
 
 export class RiskService {
+  private readonly listeners: RiskChangeListener[] = [];
+
   constructor(private readonly store: Store) {}
+
+  onRiskChange(listener: RiskChangeListener): void {
+    this.listeners.push(listener);
+  }
 
   /** The one place a user's level or state is written: stores it and records the change. */
   private async setUserRisk(
@@ -44,6 +61,13 @@ export class RiskService {
     if (to.level === from.level && to.state === from.state) return to.level;
     await this.store.identities.updateIdentity(userId, { riskLevel: to.level, riskState: to.state }, now);
     await this.store.riskHistory.appendRiskHistory({ userId, at: now, from, to, cause });
+    const change: RiskChange = {
+      userId,
+      before: { riskLevel: from.level, riskState: from.state },
+      after: { riskLevel: to.level, riskState: to.state },
+      at: now,
+    };
+    for (const listener of this.listeners) await listener(change);
     return to.level;
   }
 

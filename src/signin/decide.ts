@@ -46,7 +46,7 @@ export async function decide(
   const evaluation = evaluatePolicies({
     signInRisk: input.signInRisk,
     userRisk: risk,
-    user: { userId: user.id, username: user.username, ...policyInputs },
+    user: { userId: user.id, username: user.username, ...policyInputs, hasEmail: Boolean(user.email) },
     policies,
     satisfied: input.satisfied,
     now: input.now,

@@ -41,6 +41,8 @@ export interface UserStore {
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   listUsers(page: { offset: number; limit: number }): Promise<UserRecord[]>;
   countUsers(): Promise<number>;
+  /** Users holding `role` (e.g. "admin"), in username order. */
+  usersWithRole(role: string): Promise<UserRecord[]>;
 }
 
 /** Fields set to undefined are left as they are, in every backend. */
@@ -259,6 +261,32 @@ export interface PolicyStore {
   ): Promise<SignInRecord[]>;
 }
 
+/** A user that reached the alert level, waiting for the next "users at risk detected" mail. */
+export interface RiskAlert {
+  userId: string;
+  level: DetectionLevel;
+  at: number;
+}
+
+/** What happened in [since, until), for the admins' weekly digest. */
+export interface RiskSummary {
+  /** Users with a detection raised in the period who are still at risk, highest level first (at most `limit`). */
+  riskyUsers: Array<{ userId: string; riskLevel: DetectionLevel }>;
+  riskyUserCount: number;
+  /** Sign-ins of known users evaluated at low risk or above. */
+  riskySignIns: number;
+  detectionsByType: Array<{ type: string; count: number }>;
+}
+
+/** Notification bookkeeping: pending risk alerts (taken once, across instances) and digest figures. */
+export interface NotifyStore {
+  queueRiskAlert(alert: RiskAlert): Promise<void>;
+  /** Removes and returns up to `limit` pending alerts, oldest first; parallel takers never share one. */
+  takeRiskAlerts(limit: number): Promise<RiskAlert[]>;
+  countRiskAlerts(): Promise<number>;
+  riskSummary(since: number, until: number, limit: number): Promise<RiskSummary>;
+}
+
 /** express-session store that can also drop every session of one user ("sign out everywhere"). */
 export interface IndexedSessionStore extends session.Store {
   destroyUserSessions(userId: string, exceptSid?: string): Promise<number>;
@@ -277,6 +305,7 @@ export interface Store {
   flows: FlowStore;
   jobs: JobStore;
   policies: PolicyStore;
+  notify: NotifyStore;
   sessions: IndexedSessionStore;
   /** The admin side: audit log, API tokens, risk history, reports, single-detection close/reactivate. */
   audit: AuditStore;

@@ -78,6 +78,22 @@ export function errorHandler(
         403,
       ).catch(next);
     }
+    // Client errors raised by Express itself (a path segment that is not valid percent-encoding): 4xx.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return render(
+        req,
+        res,
+        'error',
+        {
+          title: 'Bad request',
+          status,
+          heading: 'This address does not work',
+          message:
+            'The address is incomplete or not valid. Check the link, or start again from the sign-in page.',
+        },
+        status,
+      ).catch(next);
+    }
     const referenceId = randomUUID();
     logger.error({ err: error, referenceId, path: req.path }, 'unexpected error');
     render(

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createCsrf, formBody, noStore, securityHeaders } from './security.js';
 import { signInRoutes, type SignInRouteDeps } from './signInRoutes.js';
 import { flowRoutes, type FlowRouteDeps } from './flowRoutes.js';
+import { notMeRoutes, type NotMeRouteDeps } from './notMeRoutes.js';
 import { errorHandler, notFound } from './errors.js';
 import type { Render } from './render.js';
 
@@ -17,6 +18,7 @@ export interface RouterDeps {
   csrf: ReturnType<typeof createCsrf>;
   signIn: Omit<SignInRouteDeps, 'render' | 'basePath' | 'logger'>;
   flow: Omit<FlowRouteDeps, 'render' | 'basePath'>;
+  notMe: Omit<NotMeRouteDeps, 'render'>;
 }
 
 export function createRouter(deps: RouterDeps): Router {
@@ -34,6 +36,7 @@ export function createRouter(deps: RouterDeps): Router {
   inner.use(formBody(), deps.csrf.csrfSynchronisedProtection);
   inner.use(signInRoutes({ ...deps.signIn, basePath, render, logger: deps.logger }));
   inner.use(flowRoutes({ ...deps.flow, basePath, render }));
+  inner.use(notMeRoutes({ ...deps.notMe, render }));
   inner.use(notFound(render));
   inner.use(errorHandler(render, deps.logger, basePath, deps.ping));
 

@@ -32,7 +32,7 @@ export interface TestRiskgate {
   dataDir: string;
   addUser(
     username: string,
-    options?: { password?: string; mfa?: boolean; groups?: string[]; roles?: string[] },
+    options?: { password?: string; mfa?: boolean; groups?: string[]; email?: string; roles?: string[] },
   ): Promise<{ id: string; password: string; totpSecret: string | null }>;
   /** A TOTP code at the test clock, `steps` periods ahead (codes are single-use, so tests move on). */
   totp(secret: string, steps?: number): string;
@@ -61,10 +61,13 @@ export async function startRiskgate(
     app,
     clock,
     dataDir,
-    async addUser(username, { password = DEFAULT_PASSWORD, mfa = true, groups = [], roles = [] } = {}) {
+    async addUser(
+      username,
+      { password = DEFAULT_PASSWORD, mfa = true, groups = [], email, roles = [] } = {},
+    ) {
       const user = await createUser(
         riskgate.store,
-        { username, password, groups, roles },
+        { username, password, groups, email, roles },
         { skipPasswordRules: true, now: clock.now() },
       );
       let totpSecret: string | null = null;

@@ -67,6 +67,20 @@ const cases: Case[] = [
     expect: { kind: 'block', reason: 'mfaNotRegistered' },
   },
   {
+    name: 'MFA needed without an authenticator, email codes allowed and an address: registration after an email code',
+    signInRisk: 'high',
+    user: { hasMfa: false, hasEmail: true },
+    policies: { unregisteredUsers: 'registerWithEmailCode' },
+    expect: { kind: 'requireMfaRegistration', skippableUntil: null, emailCodeFirst: true },
+  },
+  {
+    name: 'MFA needed without an authenticator, email codes allowed but no address: blocks',
+    userRisk: 'high',
+    user: { hasMfa: false, hasEmail: false },
+    policies: { unregisteredUsers: 'registerWithEmailCode' },
+    expect: { kind: 'block', reason: 'mfaNotRegistered' },
+  },
+  {
     name: 'high user risk requires MFA then a password change',
     userRisk: 'high',
     expect: { kind: 'requirePasswordChange', reason: 'userRisk', mfaFirst: true },

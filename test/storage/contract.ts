@@ -162,6 +162,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
           'dave',
         ]);
       });
+      it('users with a role are listed in username order, and only they', async () => {
+        await store.users.createUser({ ...input, username: 'zed', roles: ['admin', 'auditor'] });
+        await store.users.createUser({ ...input, username: 'amy', roles: ['admin'] });
+        await store.users.createUser({ ...input, username: 'bob', roles: [] });
+        await store.users.createUser({ ...input, username: 'cat', roles: ['administrator'] });
+        expect((await store.users.usersWithRole('admin')).map((u) => u.username)).to.deep.equal([
+          'amy',
+          'zed',
+        ]);
+        expect((await store.users.usersWithRole('auditor')).map((u) => u.username)).to.deep.equal(['zed']);
+        expect(await store.users.usersWithRole('nobody-has-this')).to.deep.equal([]);
+      });
     });
 
     describe('identities', () => {
@@ -626,6 +638,82 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(taken).to.have.length(25);
         expect(await store.leaks.countLeakedPairs()).to.equal(0);
         expect(await store.leaks.takeLeakedPairs(5)).to.deep.equal([]);
+      });
+    });
+
+    describe('notifications', () => {
+      it('queued risk alerts are taken oldest first, each once, even by parallel takers', async () => {
+        for (let i = 0; i < 12; i++)
+          await store.notify.queueRiskAlert({
+            userId: `user-${i}`,
+            level: i % 2 ? 'high' : 'medium',
+            at: T0 + i,
+          });
+        expect(await store.notify.countRiskAlerts()).to.equal(12);
+        const first = await store.notify.takeRiskAlerts(2);
+        expect(first).to.deep.equal([
+          { userId: 'user-0', level: 'medium', at: T0 },
+          { userId: 'user-1', level: 'high', at: T0 + 1 },
+        ]);
+        const parallel = await Promise.all([
+          store.notify.takeRiskAlerts(4),
+          store.notify.takeRiskAlerts(4),
+          store.notify.takeRiskAlerts(4),
+        ]);
+        const taken = parallel.flat().map((a) => a.userId);
+        expect(new Set(taken).size).to.equal(taken.length);
+        expect(taken).to.have.length(10);
+        expect(await store.notify.countRiskAlerts()).to.equal(0);
+        expect(await store.notify.takeRiskAlerts(5)).to.deep.equal([]);
+      });
+
+      it('the risk summary counts only the period: risky users still at risk, risky sign-ins, detections by type', async () => {
+        const since = T0;
+        const until = T0 + 7 * DAY;
+        // In the period: two users with detections, one of them remediated since.
+        await store.detections.addDetections('user-1', 's1', [travel, leaked], T0 + DAY);
+        await store.detections.addDetections('user-2', 's2', [travel], T0 + 2 * DAY);
+        await store.detections.addDetections('user-3', 's3', [travel], T0 + 3 * DAY);
+        await store.identities.updateIdentity('user-1', { riskLevel: 'high', riskState: 'atRisk' }, T0 + DAY);
+        await store.identities.updateIdentity(
+          'user-2',
+          { riskLevel: 'medium', riskState: 'atRisk' },
+          T0 + DAY,
+        );
+        await store.identities.updateIdentity(
+          'user-3',
+          { riskLevel: 'none', riskState: 'remediated' },
+          T0 + DAY,
+        );
+        // Outside the period: a detection before and one after, and a user at risk from before only.
+        await store.detections.addDetections('user-4', 's4', [leaked], T0 - 1);
+        await store.detections.addDetections('user-5', 's5', [leaked], until);
+        await store.identities.updateIdentity('user-4', { riskLevel: 'high', riskState: 'atRisk' }, T0);
+        await store.signIns.recordSignIn(signIn({ id: 'r1', at: T0 + DAY, riskLevel: 'medium' }));
+        await store.signIns.recordSignIn(signIn({ id: 'r2', at: T0 + 2 * DAY, riskLevel: 'low' }));
+        await store.signIns.recordSignIn(signIn({ id: 'ok', at: T0 + 2 * DAY }));
+        await store.signIns.recordSignIn(
+          signIn({ id: 'unknown', at: T0 + DAY, riskLevel: 'high', userId: null }),
+        );
+        await store.signIns.recordSignIn(signIn({ id: 'before', at: T0 - 1, riskLevel: 'high' }));
+        await store.signIns.recordSignIn(signIn({ id: 'after', at: until, riskLevel: 'high' }));
+
+        const summary = await store.notify.riskSummary(since, until, 10);
+        expect(summary).to.deep.equal({
+          riskyUsers: [
+            { userId: 'user-1', riskLevel: 'high' },
+            { userId: 'user-2', riskLevel: 'medium' },
+          ],
+          riskyUserCount: 2,
+          riskySignIns: 2,
+          detectionsByType: [
+            { type: 'impossibleTravel', count: 3 },
+            { type: 'leakedCredentials', count: 1 },
+          ],
+        });
+        const limited = await store.notify.riskSummary(since, until, 1);
+        expect(limited.riskyUsers).to.deep.equal([{ userId: 'user-1', riskLevel: 'high' }]);
+        expect(limited.riskyUserCount).to.equal(2);
       });
     });
 

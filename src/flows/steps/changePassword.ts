@@ -6,6 +6,14 @@
 import { z } from 'zod';
 import { checkNewPassword } from '../../auth/passwordRules.js';
 import { defineStep } from './step.js';
+import type { PasswordChangeReason } from '../../domain/decision.js';
+import type { PasswordChange } from '../../notify/userNotices.js';
+
+const PASSWORD_CHANGE_FOR: Record<PasswordChangeReason, PasswordChange> = {
+  userRisk: 'afterRisk',
+  adminReset: 'adminReset',
+  temporaryPassword: 'temporaryPassword',
+};
 
 const changePasswordInput = z.object({
   newPassword: z
@@ -25,7 +33,7 @@ export const changePasswordStep = defineStep({
     minLength: services.config.password.minLength,
     reason: data.passwordReason ?? 'userRisk',
   }),
-  async submit({ user, now, services }, input) {
+  async submit({ user, data, now, services }, input) {
     if (input.newPassword !== input.confirmPassword) return { error: 'The two passwords do not match.' };
     const verdict = checkNewPassword(input.newPassword, {
       username: user.username,
@@ -43,6 +51,7 @@ export const changePasswordStep = defineStep({
     );
     await services.risk.remediateUser(user.id, now);
     await services.revokeOtherSessions(user.id);
+    services.notify.passwordChanged(user.id, PASSWORD_CHANGE_FOR[data.passwordReason ?? 'userRisk']);
     return { event: 'changed', satisfied: { passwordChanged: true } };
   },
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineStep } from './step.js';
+import { hasMfa } from '../../domain/identity.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -57,13 +58,17 @@ export const registerVerifyStep = defineStep({
   },
   async submit({ data, user, now, services }, input) {
     const secret = services.totp.open(data.pendingSecret!);
+    const hadMfa = hasMfa(await services.store.identities.getIdentity(user.id));
     if (!(await services.totp.register(user.id, secret, input.code, now))) {
       return { error: 'That code did not work. Check the time on your phone and enter the newest code.' };
     }
     const codes = await services.recoveryCodes.issue(user.id);
+    services.notify.mfaChanged(user.id, hadMfa ? 'replaced' : 'registered');
     return {
       event: 'verified',
       data: { pendingSecret: undefined, sealedRecoveryCodes: services.totp.seal(JSON.stringify(codes)) },
+      // After an email code, the mailbox plus the new authenticator answer this sign-in's MFA requirement.
+      satisfied: data.emailVerified ? { mfa: true } : undefined,
     };
   },
 });

@@ -10,6 +10,7 @@ import type { Totp } from '../../mfa/totp.js';
 import type { RecoveryCodes } from '../../mfa/recoveryCodes.js';
 import type { SecondFactor } from '../../mfa/secondFactor.js';
 import type { FlowData } from '../flowData.js';
+import type { AccountNotices } from '../../notify/userNotices.js';
 import type { FlowEvent } from '../machine.js';
 
 export interface StepServices {
@@ -20,6 +21,8 @@ export interface StepServices {
   recoveryCodes: RecoveryCodes;
   secondFactor: SecondFactor;
   config: RiskgateConfig;
+  /** Mails the owner about password and authenticator changes (in the background). */
+  notify: AccountNotices;
   /** Signs out every other session of the user (after a password change). */
   revokeOtherSessions: (userId: string) => Promise<void>;
 }

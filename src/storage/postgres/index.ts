@@ -18,6 +18,7 @@ import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
 import { createPolicyStore } from './policies.js';
+import { createNotifyStore } from './notify.js';
 import { PostgresSessionStore } from './sessions.js';
 import { createApiTokenStore, createAuditStore } from './audit.js';
 import { createRiskHistoryStore } from './riskHistory.js';
@@ -82,6 +83,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),
     policies: createPolicyStore(pool),
+    notify: createNotifyStore(pool),
     sessions,
     audit: createAuditStore(pool),
     apiTokens: createApiTokenStore(pool),

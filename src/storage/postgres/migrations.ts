@@ -261,6 +261,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sign_ins ADD COLUMN policy_inputs JSONB;
   CREATE INDEX sign_ins_report_only ON sign_ins (at DESC, id DESC) WHERE report_only <> '[]'::jsonb;
   `,
+  // 8: notify: users that reached the alert level, waiting for the next aggregated admin mail
+  `
+  CREATE TABLE risk_alerts (
+    id BIGSERIAL PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    level   TEXT NOT NULL,
+    at      BIGINT NOT NULL
+  );
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

@@ -84,5 +84,13 @@ export function createUserStore(pool: Pool): UserStore {
       const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM users`);
       return num(rows[0]!.n);
     },
+
+    async usersWithRole(role) {
+      const { rows } = await pool.query<UserRow>(
+        `SELECT * FROM users WHERE $1 = ANY (roles) ORDER BY username`,
+        [role],
+      );
+      return rows.map(toUser);
+    },
   };
 }

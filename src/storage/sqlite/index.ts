@@ -19,6 +19,7 @@ import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
 import { createPolicyStore } from './policies.js';
+import { createNotifyStore } from './notify.js';
 import { SqliteSessionStore } from './sessions.js';
 import { createApiTokenStore, createAuditStore } from './audit.js';
 import { createRiskHistoryStore } from './riskHistory.js';
@@ -71,6 +72,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     flows: createFlowStore(db),
     jobs: createJobStore(db),
     policies: createPolicyStore(db),
+    notify: createNotifyStore(db),
     sessions,
     audit: createAuditStore(db),
     apiTokens: createApiTokenStore(db),

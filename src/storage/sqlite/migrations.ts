@@ -251,6 +251,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sign_ins ADD COLUMN policy_inputs TEXT;
   CREATE INDEX sign_ins_report_only ON sign_ins (at, id) WHERE report_only <> '[]';
   `,
+  // 8: notify: users that reached the alert level, waiting for the next aggregated admin mail
+  `
+  CREATE TABLE risk_alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    level   TEXT NOT NULL,
+    at      INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**

@@ -38,6 +38,9 @@ export function createUserStore(db: Db): UserStore {
     `SELECT * FROM users ORDER BY username LIMIT ? OFFSET ?`,
   );
   const count = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM users`);
+  const withRole = db.prepare<[string], UserRow>(
+    `SELECT * FROM users WHERE EXISTS (SELECT 1 FROM json_each(roles_json) WHERE value = ?) ORDER BY username`,
+  );
 
   return {
     async createUser(input) {
@@ -90,6 +93,10 @@ export function createUserStore(db: Db): UserStore {
 
     async countUsers() {
       return count.get()!.n;
+    },
+
+    async usersWithRole(role) {
+      return withRole.all(role).map(toUser);
     },
   };
 }

@@ -1,0 +1,133 @@
+/** The mail and notification variables (README "Notifications"), part of the one env table in env.ts. */
+import type { EnvVariable } from './env.js';
+
+export const MAIL_VARIABLES: EnvVariable[] = [
+  {
+    name: 'RISKGATE_PUBLIC_URL',
+    path: 'publicUrl',
+    kind: 'string',
+    default: '(none: http://127.0.0.1:3000 outside production)',
+    meaning: 'public origin of the pages, used in links in mails; required with SMTP in production',
+  },
+  {
+    name: 'RISKGATE_SMTP_HOST',
+    path: 'mail.smtp.host',
+    kind: 'string',
+    default: '(none: mails are written as .eml files into the mail folder)',
+    meaning: 'SMTP server that sends notification mails',
+  },
+  {
+    name: 'RISKGATE_SMTP_PORT',
+    path: 'mail.smtp.port',
+    kind: 'int',
+    default: '587',
+    meaning: 'SMTP port',
+  },
+  {
+    name: 'RISKGATE_SMTP_SECURE',
+    path: 'mail.smtp.secure',
+    kind: 'bool',
+    default: 'false',
+    meaning: 'true for implicit TLS (port 465); false uses STARTTLS',
+  },
+  {
+    name: 'RISKGATE_SMTP_REQUIRE_TLS',
+    path: 'mail.smtp.requireTls',
+    kind: 'bool',
+    default: 'true',
+    meaning:
+      'refuse to send when the server does not offer STARTTLS (ignored with RISKGATE_SMTP_SECURE=true)',
+  },
+  {
+    name: 'RISKGATE_SMTP_USER',
+    path: 'mail.smtp.user',
+    kind: 'string',
+    default: '(none: no SMTP authentication)',
+    meaning: 'SMTP user name',
+  },
+  {
+    name: 'RISKGATE_SMTP_PASSWORD',
+    path: 'mail.smtp.password',
+    kind: 'string',
+    default: '(none)',
+    meaning: 'SMTP password (never logged)',
+  },
+  {
+    name: 'RISKGATE_MAIL_FROM',
+    path: 'mail.from',
+    kind: 'string',
+    default: 'Riskgate <riskgate@localhost>',
+    meaning: 'From address of notification mails',
+  },
+  {
+    name: 'RISKGATE_MAIL_DIR',
+    path: 'mail.outboxDir',
+    kind: 'string',
+    default: '<data folder>/mail',
+    meaning: 'folder for .eml files when no SMTP host is set',
+  },
+  {
+    name: 'RISKGATE_ALERT_ADDRESSES',
+    path: 'mail.adminAddresses',
+    kind: 'list',
+    default: '(none: only users with the admin role)',
+    meaning: 'extra recipients (comma-separated) of admin alerts and the weekly digest',
+  },
+  {
+    name: 'RISKGATE_ALERT_LEVEL',
+    path: 'mail.alertLevel',
+    kind: 'string',
+    default: 'high',
+    meaning: 'user risk level that sends "users at risk detected" to admins: low, medium, high or off',
+  },
+  {
+    name: 'RISKGATE_ALERT_WINDOW_MINUTES',
+    path: 'mail.alertWindowMinutes',
+    kind: 'int',
+    default: '60',
+    meaning:
+      'at most one "users at risk detected" mail per window; it lists every user that reached the level',
+  },
+  {
+    name: 'RISKGATE_DIGEST',
+    path: 'mail.digest.enabled',
+    kind: 'bool',
+    default: 'true',
+    meaning: 'send admins a weekly digest of risky users, risky sign-ins and detections',
+  },
+  {
+    name: 'RISKGATE_DIGEST_WEEKDAY',
+    path: 'mail.digest.weekday',
+    kind: 'int',
+    default: '1',
+    meaning: 'weekday of the digest, 0 (Sunday) to 6, UTC',
+  },
+  {
+    name: 'RISKGATE_DIGEST_HOUR_UTC',
+    path: 'mail.digest.hourUtc',
+    kind: 'int',
+    default: '8',
+    meaning: 'hour (UTC) from which the weekly digest is sent',
+  },
+  {
+    name: 'RISKGATE_USER_NOTICES',
+    path: 'mail.userNotices',
+    kind: 'bool',
+    default: 'true',
+    meaning: 'mail users when their password or MFA changes and after a sign-in from an unfamiliar place',
+  },
+  {
+    name: 'RISKGATE_NOT_ME_LINK_HOURS',
+    path: 'mail.notMeLinkHours',
+    kind: 'int',
+    default: '72',
+    meaning: 'how long the "This wasn\'t me" link in a mail works',
+  },
+  {
+    name: 'RISKGATE_MAIL_MAX_ATTEMPTS',
+    path: 'mail.maxAttempts',
+    kind: 'int',
+    default: '4',
+    meaning: 'send attempts per mail before it is given up (logged)',
+  },
+];
