@@ -43,7 +43,6 @@ import { createRequireAuth } from './web/requireAuth.js';
 import { PolicyService } from './policy/service/service.js';
 import { withPolicyPages } from './admin/policies/index.js';
 import { createAdmin } from './admin/index.js';
-import type { Policies } from './policy/schema.js';
 import { createNotifications } from './notify/index.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
