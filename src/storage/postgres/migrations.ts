@@ -187,6 +187,10 @@ export const MIGRATIONS: readonly string[] = [
     sealed_password TEXT NOT NULL
   );
   `,
+  // 6: the GeoIP accuracy radius of a sign-in's location (km; NULL when the database gives none)
+  `
+  ALTER TABLE sign_ins ADD COLUMN accuracy_km DOUBLE PRECISION;
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

@@ -6,6 +6,7 @@ import type { RiskLevel, RiskState } from '../../domain/risk.js';
 import type { PastSignIn, ReportOnlyResult, SignInOutcome, SignInRecord } from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { num, type Pool } from './util.js';
+import { accuracyColumn, geoFromColumns } from '../geoColumns.js';
 
 interface SignInRow {
   id: string;
@@ -18,6 +19,7 @@ interface SignInRow {
   city: string | null;
   latitude: number | null;
   longitude: number | null;
+  accuracy_km: number | null;
   user_agent: string;
   browser: string | null;
   browser_family: string | null;
@@ -45,6 +47,7 @@ const COLUMNS = [
   'city',
   'latitude',
   'longitude',
+  'accuracy_km',
   'user_agent',
   'browser',
   'browser_family',
@@ -73,6 +76,7 @@ function toParams(record: SignInRecord): unknown[] {
     context.geo.city,
     context.geo.latitude,
     context.geo.longitude,
+    accuracyColumn(context.geo),
     context.device.userAgent,
     context.device.browser,
     context.device.browserFamily,
@@ -99,7 +103,7 @@ function toRecord(row: SignInRow): SignInRecord {
       at: num(row.at),
       ip: row.ip,
       network: row.network,
-      geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+      geo: geoFromColumns(row),
       device: {
         userAgent: row.user_agent,
         browser: row.browser,
@@ -124,7 +128,7 @@ function toPast(row: SignInRow): PastSignIn {
     at: num(row.at),
     ip: row.ip,
     network: row.network,
-    geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+    geo: geoFromColumns(row),
     browserFamily: row.browser_family,
     deviceId: row.device_id,
   };

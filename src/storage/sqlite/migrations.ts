@@ -177,6 +177,10 @@ export const MIGRATIONS: readonly string[] = [
     sealed_password TEXT NOT NULL
   ) STRICT;
   `,
+  // 6: the GeoIP accuracy radius of a sign-in's location (km; NULL when the database gives none)
+  `
+  ALTER TABLE sign_ins ADD COLUMN accuracy_km REAL;
+  `,
 ];
 
 /**
