@@ -20,6 +20,7 @@ import { SignInActivity } from './signin/activity.js';
 import { BuiltinDirectory } from './auth/builtinDirectory.js';
 import { createPrimaryAuthenticator } from './auth/strategy.js';
 import { GeoIp } from './signals/geo.js';
+import { AsnDatabase } from './signals/asn.js';
 import { compileTrustProxy } from './signals/clientIp.js';
 import { realtimeDetectors } from './risk/detectors/index.js';
 import { RiskService } from './remediation/riskService.js';
@@ -62,7 +63,10 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const keys = new Keys(secrets.masterKey);
   const store = givenStore ?? (await openStore(config));
   const directory = givenDirectory ?? new BuiltinDirectory(store.users);
-  const geo = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
+  const location = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
+  const geo = config.asnDatabase
+    ? location.withNetworks(await AsnDatabase.open(config.asnDatabase))
+    : location;
   const trust = compileTrustProxy(config.trustProxy);
   const cookieSecure = config.cookieSecure === 'auto' ? config.production : config.cookieSecure;
   // The configured policies are first-start defaults; the stored ones rule from then on.

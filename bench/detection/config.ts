@@ -3,6 +3,7 @@
  * (one replay) takes well under a minute on 2 cores and `--sweep` (one replay per variant, two at a
  * time) a few minutes. Change them here, or with `--users N --days N --seed N --attacks N`.
  */
+import { parseConfig } from '../../src/config/options.js';
 
 export interface SimConfig {
   /** Seed of every random stream (population, timelines, attacks, IP pool). */
@@ -96,20 +97,32 @@ export const DEFAULT_CONFIG: SimConfig = {
   newPhoneShare: 0.05,
 };
 
-/** What a replay varies: familiarity thresholds (log10 score) and the sign-in policy's MFA level. */
+/**
+ * What a replay varies: the familiarity model's thresholds (log10 score) and learning period
+ * (`detection.familiarity`), the sign-in policy's MFA level and the newCountry detection's level.
+ */
 export interface Variant {
   label: string;
-  familiarity: { low: number; medium: number; high: number };
+  familiarity: { low: number; medium: number; high: number; minUserSignIns: number };
   mfaAt: 'low' | 'medium' | 'high';
-  /** Level of the newCountry detection (`detection.newCountry.level`); default low. */
-  newCountryLevel?: 'low' | 'medium' | 'high';
+  /** Level of the newCountry detection (`detection.newCountry.level`). */
+  newCountryLevel: 'low' | 'medium' | 'high';
 }
 
-export const DEFAULT_VARIANT: Variant = {
-  label: 'defaults',
-  familiarity: { low: 1, medium: 3, high: 5 },
-  mfaAt: 'medium',
-};
+/** What createRiskgate() uses when nothing is configured: read from the option schema, never copied. */
+function defaultVariant(): Variant {
+  const config = parseConfig({});
+  const mfaAt = config.policies.signInRisk.mfaAt;
+  if (mfaAt === 'off') throw new Error('the default sign-in risk policy never asks for MFA');
+  return {
+    label: 'defaults',
+    familiarity: config.detection.familiarity,
+    mfaAt,
+    newCountryLevel: config.detection.newCountry.level,
+  };
+}
+
+export const DEFAULT_VARIANT: Variant = defaultVariant();
 
 /** Goals (Wiefling et al. targets for a usable, secure RBA). */
 export const GOALS = {

@@ -43,9 +43,9 @@ export function formatSummary(s: Summary): string {
   const out: string[] = [];
   const v = s.variant;
   out.push(
-    `Policy: familiarity thresholds low ${v.familiarity.low} / medium ${v.familiarity.medium} / high ${v.familiarity.high} (log10 score), sign-in risk policy mfaAt ${v.mfaAt}`,
+    `Policy: familiarity thresholds low ${v.familiarity.low} / medium ${v.familiarity.medium} / high ${v.familiarity.high} (log10 score), learning period ${v.familiarity.minUserSignIns} sign-ins, newCountry ${v.newCountryLevel}, sign-in risk policy mfaAt ${v.mfaAt}`,
     '',
-    'Attacks (challenged = any decision but allow; "victim learned": the victim had 3+ learned sign-ins, so the',
+    `Attacks (challenged = any decision but allow; "victim learned": the victim had ${v.familiarity.minUserSignIns}+ learned sign-ins, so the`,
     'familiarity model scored the attack; "past N": the victim\'s past legitimate logins)',
     `  ${pad('model', 13)} ${lpad('challenged', 22)}   goal          ${pad('victim learned', 22)}${BUCKETS.map((b) => pad(`past ${b.label}`, 22)).join('')}`,
   );
@@ -105,7 +105,7 @@ export function formatSummary(s: Summary): string {
       (c) =>
         `  ${pad(c.label, 22)} ${lpad(c.n, 8)} ${lpad(pct(c.learning / Math.max(1, c.n), 1), 9)}  ${c.percentiles.map((x) => lpad(Number.isNaN(x) ? '-' : x.toFixed(2), 7)).join('')}`,
     ),
-    '  (learning: the user had fewer than 3 learned sign-ins, the model says nothing)',
+    `  (learning: the user had fewer than ${v.familiarity.minUserSignIns} learned sign-ins, the model says nothing)`,
     '',
     'What if (estimated from these scores, same replay): MFA when the familiarity score reaches T',
     `  ${pad('policy', 34)} ${ATTACK_MODELS.map((m) => lpad(m, 13)).join('')} ${lpad('legit overall', 14)} ${lpad('median user', 12)} ${lpad('median 10+', 11)}`,
@@ -119,7 +119,7 @@ export function formatSummary(s: Summary): string {
       return `  ${pad(policy, 34)} ${ATTACK_MODELS.map((m) => lpad(pct(f.attacks[m], 1), 13)).join('')} ${lpad(pct(f.legitOverall), 14)} ${lpad(pct(f.medianUser), 12)} ${lpad(pct(f.settledMedian), 11)}`;
     }),
     '  (mfaAt low also challenges every newCountry detection, which is low; "min 1": as if the model scored',
-    '  users from their second sign-in on, minUserSignIns = 1 instead of 3, a constant in src/risk/model/freeman.ts)',
+    '  users from their second sign-in on, detection.familiarity.minUserSignIns = 1)',
   );
   return out.join('\n');
 }

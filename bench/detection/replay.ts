@@ -21,8 +21,8 @@ import { RiskService } from '../../src/remediation/riskService.js';
 import type { DirectoryUser } from '../../src/domain/identity.js';
 import type { DecisionKind } from '../../src/domain/decision.js';
 import type { RiskLevel } from '../../src/domain/risk.js';
+import { modelConfigOf } from '../../src/risk/detectors/unfamiliarFeatures.js';
 import {
-  DEFAULT_MODEL_CONFIG,
   modelFeaturesOf,
   populationStatsFrom,
   scoreSignIn,
@@ -93,14 +93,14 @@ export async function replay(
       jobs: { enabled: false },
       detection: {
         familiarity: variant.familiarity,
-        newCountry: { level: variant.newCountryLevel ?? 'low' },
+        newCountry: { level: variant.newCountryLevel },
       },
       policies: { signInRisk: { mfaAt: variant.mfaAt } },
     });
     try {
       const users = await createUsers(riskgate, world, clock);
       const risk = new RiskService(riskgate.store);
-      const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, thresholds: variant.familiarity };
+      const model = modelConfigOf(riskgate.config.detection.familiarity);
       const past = new Array<number>(world.users.length).fill(0);
       const rows: SignInRow[] = [];
       for (const event of events) {
@@ -174,7 +174,7 @@ async function rescore(store: Store, userId: string, context: SignInContext, mod
   });
   const population = populationStatsFrom(await store.population.populationSnapshot(features));
   const score = scoreSignIn(features, user, population, model);
-  return { ...score, learning: user.totalSignIns < model.minUserSignIns };
+  return score;
 }
 
 async function createUsers(

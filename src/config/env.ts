@@ -143,7 +143,7 @@ const CORE_VARIABLES: EnvVariable[] = [
     name: 'RISKGATE_SIGNIN_RISK_MFA_AT',
     path: 'policies.signInRisk.mfaAt',
     kind: 'string',
-    default: 'medium',
+    default: 'low',
     meaning: 'sign-in risk that requires MFA: low, medium, high or off',
   },
   {
@@ -307,6 +307,14 @@ const CORE_VARIABLES: EnvVariable[] = [
     kind: 'string',
     default: '<data folder>/feeds',
     meaning: 'folder of IP lists (tor.txt, vpn.txt, hosting.txt, malicious.txt; one IP or CIDR per line)',
+  },
+  {
+    name: 'RISKGATE_ASN_DATABASE',
+    path: 'asnDatabase',
+    kind: 'string',
+    default: '(none: the network is the /24 or /48 prefix)',
+    meaning:
+      'ASN mmdb file (GeoLite2-ASN record shape); the familiarity model then treats the AS as the network',
   },
   {
     name: 'RISKGATE_BREACH_CORPUS',

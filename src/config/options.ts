@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { policiesSchema } from '../policy/schema.js';
+import { DEFAULT_MODEL_CONFIG as MODEL } from '../risk/model/freeman.js';
 
 const trustProxy = z.union([
   z.boolean(),
@@ -180,13 +181,21 @@ export const optionsSchema = z
           .default({ level: 'low' }),
         familiarity: z
           .object({
-            low: z.number().default(1),
-            medium: z.number().default(3),
-            high: z.number().default(5),
+            low: z.number().default(MODEL.thresholds.low),
+            medium: z.number().default(MODEL.thresholds.medium),
+            high: z.number().default(MODEL.thresholds.high),
+            /** Below this many learned sign-ins the model says nothing (the learning period). */
+            minUserSignIns: z.number().int().min(0).max(100).default(MODEL.minUserSignIns),
+            /** Below this many users in the population the model says nothing (a new deployment). */
+            minPopulationUsers: z.number().int().min(0).default(MODEL.minPopulationUsers),
           })
           .strict()
           .refine((t) => t.low < t.medium && t.medium < t.high, 'thresholds must rise: low < medium < high')
-          .default({ low: 1, medium: 3, high: 5 }),
+          .default({
+            ...MODEL.thresholds,
+            minUserSignIns: MODEL.minUserSignIns,
+            minPopulationUsers: MODEL.minPopulationUsers,
+          }),
         passwordSpray: z
           .object({
             windowHours: z
@@ -204,7 +213,11 @@ export const optionsSchema = z
       .default({
         impossibleTravel: { minSpeedKmh: 900, minDistanceKm: 500 },
         newCountry: { level: 'low' },
-        familiarity: { low: 1, medium: 3, high: 5 },
+        familiarity: {
+          ...MODEL.thresholds,
+          minUserSignIns: MODEL.minUserSignIns,
+          minPopulationUsers: MODEL.minPopulationUsers,
+        },
         passwordSpray: { windowHours: 24, minAccounts: 10 },
       }),
     geo: z
@@ -213,6 +226,11 @@ export const optionsSchema = z
         z.object({ ipv4File: z.string().optional(), ipv6File: z.string().optional() }).strict(),
       ])
       .default({}),
+    /**
+     * ASN mmdb file(s) (GeoLite2-ASN record shape; one file, or an IPv4 and an IPv6 one): the network
+     * feature becomes the autonomous system. Absent: the /24 (IPv4) or /48 (IPv6) prefix.
+     */
+    asnDatabase: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2)]).optional(),
     /** Folder of IP feed files (tor.txt, vpn.txt, hosting.txt, malicious.txt); default <dataDir>/feeds. */
     feedsDir: z.string().min(1).optional(),
     /** A breached-password corpus in the Have I Been Pwned "SHA-1:count" format (searched on disk). */

@@ -9,13 +9,21 @@ export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' 
 
 export class Keys {
   readonly secretBox: SecretBox;
+  /** HKDF once per purpose: the spray fingerprint is hashed on every sign-in and failed attempt. */
+  private readonly subkeys = new Map<KeyPurpose, Buffer>();
 
   constructor(private readonly master: Buffer) {
     this.secretBox = new SecretBox(this.derive('totp-seal'));
   }
 
   derive(purpose: KeyPurpose): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `riskgate:${purpose}`, 32));
+    let key = this.subkeys.get(purpose);
+    if (key === undefined) {
+      key = Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `riskgate:${purpose}`, 32));
+      this.subkeys.set(purpose, key);
+    }
+    // A copy: a caller that fills or reuses the buffer must not change the key for everyone.
+    return Buffer.from(key);
   }
 
   /** Keyed hash for values stored only to be compared (recovery codes, wrong-password fingerprints). */

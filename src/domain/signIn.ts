@@ -6,6 +6,11 @@ export interface GeoLocation {
   city: string | null;
   latitude: number | null;
   longitude: number | null;
+  /**
+   * Radius in km around the coordinates within which the address most likely is, when the database
+   * gives one (MaxMind-style `accuracy_radius`); absent or null: unknown (DB-IP lite has none).
+   */
+  accuracyKm?: number | null;
 }
 
 export interface DeviceInfo {

@@ -15,8 +15,17 @@ import type { FamiliarFeature } from '../storage/types.js';
 export interface DetectionConfig {
   impossibleTravel: { minSpeedKmh: number; minDistanceKm: number };
   newCountry: { level: DetectionLevel };
-  /** log10 score thresholds of the familiarity model; its defaults when absent. */
-  familiarity?: { low: number; medium: number; high: number };
+  /**
+   * The familiarity model's log10 score thresholds and learning periods (fewer learned sign-ins than
+   * minUserSignIns, or fewer users than minPopulationUsers: no level); its defaults when absent.
+   */
+  familiarity?: {
+    low: number;
+    medium: number;
+    high: number;
+    minUserSignIns?: number;
+    minPopulationUsers?: number;
+  };
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {

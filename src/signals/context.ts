@@ -1,7 +1,7 @@
 /** Assembles the SignInContext detectors see. Pure given its inputs: no request, no clock. */
 import type { SignInContext } from '../domain/signIn.js';
 import type { GeoIp } from './geo.js';
-import { networkOf, normalizeIp } from './network.js';
+import { normalizeIp } from './network.js';
 import { parseUserAgent } from './userAgent.js';
 
 export interface SignInContextInput {
@@ -16,7 +16,7 @@ export function buildSignInContext(input: SignInContextInput, geo: GeoIp): SignI
   return {
     at: input.at,
     ip,
-    network: networkOf(ip),
+    network: geo.networkOf(ip),
     geo: geo.lookup(ip),
     device: parseUserAgent(input.userAgent, input.deviceId),
   };

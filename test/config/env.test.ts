@@ -30,14 +30,14 @@ describe('configuration', () => {
     expect(server).to.deep.equal({ port: 3000, host: '127.0.0.1', policyFile: null });
     expect(config.dataDir).to.equal('./data');
     expect(config.basePath).to.equal('/auth');
-    expect(config.policies.signInRisk.mfaAt).to.equal('medium');
+    expect(config.policies.signInRisk.mfaAt).to.equal('low');
   });
 
   it('variables set the options they name', () => {
     const { options, server } = configFromEnv({
       PORT: '8080',
       RISKGATE_DATA_DIR: dir,
-      RISKGATE_SIGNIN_RISK_MFA_AT: 'low',
+      RISKGATE_SIGNIN_RISK_MFA_AT: 'high',
       RISKGATE_MFA_REGISTRATION_POLICY: 'on',
       RISKGATE_MFA_REGISTRATION_GRACE_DAYS: '7',
       RISKGATE_TRUST_PROXY: 'loopback, 10.0.0.0/8',
@@ -45,7 +45,7 @@ describe('configuration', () => {
     const config = parseConfig(options);
     expect(server.port).to.equal(8080);
     expect(config.dataDir).to.equal(dir);
-    expect(config.policies.signInRisk.mfaAt).to.equal('low');
+    expect(config.policies.signInRisk.mfaAt).to.equal('high');
     expect(config.policies.mfaRegistration).to.include({ mode: 'on', graceDays: 7 });
     expect(config.trustProxy).to.deep.equal(['loopback', '10.0.0.0/8']);
   });

@@ -36,8 +36,14 @@ interface Case {
 const cases: Case[] = [
   { name: 'no risk is allowed', expect: { kind: 'allow' } },
   {
-    name: 'low sign-in risk is allowed at the default medium threshold',
+    name: 'low sign-in risk asks for MFA at the default (mfaAt low)',
     signInRisk: 'low',
+    expect: { kind: 'requireMfa' },
+  },
+  {
+    name: 'low sign-in risk is allowed when mfaAt is medium (Microsoft-style levels)',
+    signInRisk: 'low',
+    policies: { signInRisk: { mfaAt: 'medium' } },
     expect: { kind: 'allow' },
   },
   { name: 'medium sign-in risk asks for MFA', signInRisk: 'medium', expect: { kind: 'requireMfa' } },
@@ -262,7 +268,8 @@ describe('policy evaluation', () => {
 
   it('defaults follow the recommended settings', () => {
     const defaults = policiesSchema.parse({});
-    expect(defaults.signInRisk).to.include({ mode: 'on', mfaAt: 'medium', blockAt: 'off' });
+    // MFA at low: Riskgate's levels put targeted attackers at low (docs/policies.md, "Why MFA at low").
+    expect(defaults.signInRisk).to.include({ mode: 'on', mfaAt: 'low', blockAt: 'off' });
     expect(defaults.userRisk).to.include({ mode: 'on', passwordChangeAt: 'high', blockAt: 'off' });
     expect(defaults.mfaRegistration).to.include({ mode: 'off', graceDays: 14 });
     expect(defaults.unregisteredUsers).to.equal('block');

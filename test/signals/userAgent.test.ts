@@ -76,4 +76,15 @@ describe('parseUserAgent', () => {
     expect(info.browserFamily).to.equal('Chrome');
     expect(info.deviceId).to.equal(null);
   });
+
+  it('the same string parsed again (from the cache) gives the same answer with its own device id', () => {
+    const first = parseUserAgent(UA.chromeWindows, 'dev-1');
+    const second = parseUserAgent(UA.chromeWindows, 'dev-2');
+    const third = parseUserAgent(UA.chromeWindows, null);
+    expect(second).to.deep.equal({ ...first, deviceId: 'dev-2' });
+    expect(third.deviceId).to.equal(null);
+    // Each answer is its own object: a caller changing one cannot change the next.
+    (second as { browser: string | null }).browser = 'changed';
+    expect(parseUserAgent(UA.chromeWindows, 'dev-1')).to.deep.equal(first);
+  });
 });

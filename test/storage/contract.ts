@@ -412,6 +412,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(await store.signIns.lastSuccessfulSignIn('user-2', T0 + DAY)).to.equal(null);
       });
 
+      it("a location's accuracy radius is kept with the sign-in and its last-success view; none stays absent", async () => {
+        const base = signIn({ id: 'with-radius', at: T0, outcome: 'allowed' });
+        const geo = { country: 'GB', city: 'London', latitude: 51.5142, longitude: -0.0931, accuracyKm: 20 };
+        await store.signIns.recordSignIn({ ...base, context: { ...base.context, geo } });
+        expect((await store.signIns.getSignIn('with-radius'))!.context.geo).to.deep.equal(geo);
+        expect((await store.signIns.lastSuccessfulSignIn('user-1', T0 + MINUTE))!.geo).to.deep.equal(geo);
+        await store.signIns.recordSignIn(signIn({ id: 'no-radius', at: T0 + MINUTE, outcome: 'allowed' }));
+        const plain = (await store.signIns.getSignIn('no-radius'))!.context.geo;
+        expect(plain).not.to.have.property('accuracyKm');
+      });
+
       it('recent sign-ins come newest first, limited, and only for that user', async () => {
         for (let i = 0; i < 5; i++)
           await store.signIns.recordSignIn(signIn({ id: `s${i}`, at: T0 + i * MINUTE }));

@@ -1,7 +1,9 @@
 /**
  * Impossible travel: this sign-in and the user's last successful one are further apart than anyone
- * could travel in the time between them. The distance floor absorbs geo-IP imprecision, so
- * neighbouring cities minutes apart are not flagged.
+ * could travel in the time between them. Geo-IP imprecision is absorbed twice: when the database
+ * gives an accuracy radius for a location, the person may have been anywhere within it, so both radii
+ * come off the distance before speed is judged (the least distance they must have covered); and the
+ * distance floor keeps neighbouring cities minutes apart from being flagged when no radius is known.
  */
 import type { GeoLocation } from '../../domain/signIn.js';
 import { countryName } from '../../signals/countries.js';
@@ -18,6 +20,16 @@ function pointOf(geo: GeoLocation): Point | null {
   return geo.latitude === null || geo.longitude === null
     ? null
     : { latitude: geo.latitude, longitude: geo.longitude };
+}
+
+function radiusKm(geo: GeoLocation): number {
+  const r = geo.accuracyKm;
+  return typeof r === 'number' && Number.isFinite(r) && r > 0 ? r : 0;
+}
+
+/** The least distance travelled: the centres' distance less both accuracy radii, never below 0. */
+export function leastDistanceKm(from: GeoLocation & Point, to: GeoLocation & Point): number {
+  return Math.max(0, distanceKm(from, to) - radiusKm(from) - radiusKm(to));
 }
 
 /** Great-circle distance in km (haversine; the spherical error is well under the thresholds). */
@@ -46,7 +58,7 @@ export const impossibleTravel: Detector = {
     const to = pointOf(context.geo);
     if (!from || !to) return [];
 
-    const km = distanceKm(from, to);
+    const km = leastDistanceKm({ ...last.geo, ...from }, { ...context.geo, ...to });
     const { minDistanceKm, minSpeedKmh } = config.impossibleTravel;
     if (km < minDistanceKm) return [];
     // A clock step backwards counts as no time at all: the travel is then instantaneous.
@@ -64,6 +76,12 @@ export const impossibleTravel: Detector = {
         reason: `Sign-in from ${placeName(context.geo)} ${hours.toFixed(1)} h after one from ${placeName(last.geo)} (${round(km)} km)`,
         evidence: {
           distanceKm: round(km),
+          ...(radiusKm(last.geo) + radiusKm(context.geo) > 0
+            ? {
+                centresKm: round(distanceKm(from, to)),
+                accuracyKm: [radiusKm(last.geo), radiusKm(context.geo)],
+              }
+            : {}),
           hours: Math.round(hours * 100) / 100,
           // JSON has no Infinity; null says "no time elapsed".
           speedKmh: Number.isFinite(speed) ? round(speed) : null,

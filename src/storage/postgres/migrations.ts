@@ -270,6 +270,10 @@ export const MIGRATIONS: readonly string[] = [
     at      BIGINT NOT NULL
   );
   `,
+  // 9: the GeoIP accuracy radius of a sign-in's location (km; NULL when the database gives none)
+  `
+  ALTER TABLE sign_ins ADD COLUMN accuracy_km DOUBLE PRECISION;
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

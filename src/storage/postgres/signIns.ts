@@ -12,6 +12,7 @@ import type {
 } from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { num, type Pool } from './util.js';
+import { accuracyColumn, geoFromColumns } from '../geoColumns.js';
 
 export interface SignInRow {
   id: string;
@@ -24,6 +25,7 @@ export interface SignInRow {
   city: string | null;
   latitude: number | null;
   longitude: number | null;
+  accuracy_km: number | null;
   user_agent: string;
   browser: string | null;
   browser_family: string | null;
@@ -52,6 +54,7 @@ const COLUMNS = [
   'city',
   'latitude',
   'longitude',
+  'accuracy_km',
   'user_agent',
   'browser',
   'browser_family',
@@ -81,6 +84,7 @@ function toParams(record: SignInRecord): unknown[] {
     context.geo.city,
     context.geo.latitude,
     context.geo.longitude,
+    accuracyColumn(context.geo),
     context.device.userAgent,
     context.device.browser,
     context.device.browserFamily,
@@ -108,7 +112,7 @@ export function toRecord(row: SignInRow): SignInRecord {
       at: num(row.at),
       ip: row.ip,
       network: row.network,
-      geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+      geo: geoFromColumns(row),
       device: {
         userAgent: row.user_agent,
         browser: row.browser,
@@ -134,7 +138,7 @@ function toPast(row: SignInRow): PastSignIn {
     at: num(row.at),
     ip: row.ip,
     network: row.network,
-    geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+    geo: geoFromColumns(row),
     browserFamily: row.browser_family,
     deviceId: row.device_id,
   };

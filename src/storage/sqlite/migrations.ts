@@ -260,6 +260,10 @@ export const MIGRATIONS: readonly string[] = [
     at      INTEGER NOT NULL
   ) STRICT;
   `,
+  // 9: the GeoIP accuracy radius of a sign-in's location (km; NULL when the database gives none)
+  `
+  ALTER TABLE sign_ins ADD COLUMN accuracy_km REAL;
+  `,
 ];
 
 /**

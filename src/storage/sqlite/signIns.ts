@@ -12,6 +12,7 @@ import type {
 } from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { parseJson, type Db } from './util.js';
+import { accuracyColumn, geoFromColumns } from '../geoColumns.js';
 
 export interface SignInRow {
   id: string;
@@ -24,6 +25,7 @@ export interface SignInRow {
   city: string | null;
   latitude: number | null;
   longitude: number | null;
+  accuracy_km: number | null;
   user_agent: string;
   browser: string | null;
   browser_family: string | null;
@@ -53,6 +55,7 @@ function toRow(record: SignInRecord): SignInRow {
     city: context.geo.city,
     latitude: context.geo.latitude,
     longitude: context.geo.longitude,
+    accuracy_km: accuracyColumn(context.geo),
     user_agent: context.device.userAgent,
     browser: context.device.browser,
     browser_family: context.device.browserFamily,
@@ -79,7 +82,7 @@ export function toRecord(row: SignInRow): SignInRecord {
       at: row.at,
       ip: row.ip,
       network: row.network,
-      geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+      geo: geoFromColumns(row),
       device: {
         userAgent: row.user_agent,
         browser: row.browser,
@@ -105,7 +108,7 @@ function toPast(row: SignInRow): PastSignIn {
     at: row.at,
     ip: row.ip,
     network: row.network,
-    geo: { country: row.country, city: row.city, latitude: row.latitude, longitude: row.longitude },
+    geo: geoFromColumns(row),
     browserFamily: row.browser_family,
     deviceId: row.device_id,
   };
@@ -116,16 +119,16 @@ export function createSignInStore(db: Db): SignInStore {
   // it) and again with the decision. DO UPDATE keeps the rowid, unlike INSERT OR REPLACE, so the
   // same-millisecond ordering below stays stable.
   const insert = db.prepare<[SignInRow]>(
-    `INSERT INTO sign_ins (id, user_id, username, at, ip, network, country, city, latitude, longitude,
+    `INSERT INTO sign_ins (id, user_id, username, at, ip, network, country, city, latitude, longitude, accuracy_km,
        user_agent, browser, browser_family, os, device_type, device_id, outcome, risk_level, risk_state,
        user_risk_level, decision, report_only, policy_inputs, updated_at)
-     VALUES (@id, @user_id, @username, @at, @ip, @network, @country, @city, @latitude, @longitude,
+     VALUES (@id, @user_id, @username, @at, @ip, @network, @country, @city, @latitude, @longitude, @accuracy_km,
        @user_agent, @browser, @browser_family, @os, @device_type, @device_id, @outcome, @risk_level, @risk_state,
        @user_risk_level, @decision, @report_only, @policy_inputs, @updated_at)
      ON CONFLICT (id) DO UPDATE SET
        user_id = excluded.user_id, username = excluded.username, at = excluded.at, ip = excluded.ip,
        network = excluded.network, country = excluded.country, city = excluded.city, latitude = excluded.latitude,
-       longitude = excluded.longitude, user_agent = excluded.user_agent, browser = excluded.browser, browser_family = excluded.browser_family,
+       longitude = excluded.longitude, accuracy_km = excluded.accuracy_km, user_agent = excluded.user_agent, browser = excluded.browser, browser_family = excluded.browser_family,
        os = excluded.os, device_type = excluded.device_type, device_id = excluded.device_id, outcome = excluded.outcome,
        risk_level = excluded.risk_level, risk_state = excluded.risk_state, user_risk_level = excluded.user_risk_level, decision = excluded.decision,
        report_only = excluded.report_only, policy_inputs = excluded.policy_inputs, updated_at = excluded.updated_at`,

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { GeoLocation } from '../../../src/domain/signIn.js';
-import { distanceKm, impossibleTravel } from '../../../src/risk/detectors/impossibleTravel.js';
+import {
+  distanceKm,
+  impossibleTravel,
+  leastDistanceKm,
+} from '../../../src/risk/detectors/impossibleTravel.js';
 import { context, HOUR, input, past, PLACES, T0 } from '../fixtures.js';
 
 interface Case {
@@ -90,6 +94,62 @@ const cases: Case[] = [
     expected: 'none',
   },
   {
+    name: 'Berlin to New York in 6 hours is faster than an airliner when both points are exact',
+    from: PLACES.berlin,
+    to: PLACES.newYork,
+    hoursLater: 6,
+    expected: 'medium',
+  },
+  {
+    name: 'Berlin to New York in 6 hours is possible once both 500 km accuracy radii come off',
+    from: { ...PLACES.berlin, accuracyKm: 500 },
+    to: { ...PLACES.newYork, accuracyKm: 500 },
+    hoursLater: 6,
+    expected: 'none',
+  },
+  {
+    name: 'one radius alone (1000 km around New York) also makes the trip possible',
+    from: PLACES.berlin,
+    to: { ...PLACES.newYork, accuracyKm: 1000 },
+    hoursLater: 6,
+    expected: 'none',
+  },
+  {
+    name: 'small radii (20 km each) barely change a clear case: Berlin to Sydney in 12 hours',
+    from: { ...PLACES.berlin, accuracyKm: 20 },
+    to: { ...PLACES.sydney, accuracyKm: 20 },
+    hoursLater: 12,
+    expected: 'medium',
+  },
+  {
+    name: 'Berlin to Paris in 30 minutes is within the floor once 200 km radii come off',
+    from: { ...PLACES.berlin, accuracyKm: 200 },
+    to: { ...PLACES.paris, accuracyKm: 200 },
+    hoursLater: 0.5,
+    expected: 'none',
+  },
+  {
+    name: 'radii larger than the distance leave no distance at all (no detection)',
+    from: { ...PLACES.berlin, accuracyKm: 5000 },
+    to: { ...PLACES.sydney, accuracyKm: 12_000 },
+    hoursLater: 0,
+    expected: 'none',
+  },
+  {
+    name: 'a null, negative or non-finite radius counts as an exact point',
+    from: { ...PLACES.berlin, accuracyKm: -500 },
+    to: { ...PLACES.newYork, accuracyKm: Number.NaN },
+    hoursLater: 6,
+    expected: 'medium',
+  },
+  {
+    name: 'an unknown (null) radius counts as an exact point',
+    from: { ...PLACES.berlin, accuracyKm: null },
+    to: PLACES.newYork,
+    hoursLater: 6,
+    expected: 'medium',
+  },
+  {
     name: 'no coordinates for the new sign-in: nothing to measure',
     from: PLACES.berlin,
     to: PLACES.unknown,
@@ -173,6 +233,18 @@ describe('impossibleTravel detector', () => {
     expect(JSON.parse(JSON.stringify(draft!.evidence)).speedKmh).to.equal(null);
   });
 
+  it("reports the least distance, the centres' distance and both radii when radii are known", () => {
+    const [draft] = impossibleTravel.detect(
+      input({
+        context: context({ ...PLACES.sydney, accuracyKm: 100 }, T0 + 2 * HOUR),
+        history: { lastSuccess: past({ ...PLACES.berlin, accuracyKm: 50 }, T0), familiar: [] },
+      }),
+    );
+    const evidence = draft!.evidence as { distanceKm: number; centresKm: number; accuracyKm: number[] };
+    expect(evidence.accuracyKm).to.deep.equal([50, 100]);
+    expect(evidence.centresKm - evidence.distanceKm).to.be.within(149, 151);
+  });
+
   it('follows the configured thresholds', () => {
     const config = {
       impossibleTravel: { minSpeedKmh: 100, minDistanceKm: 100 },
@@ -186,6 +258,13 @@ describe('impossibleTravel detector', () => {
       }),
     );
     expect(drafts.map((d) => d.level)).to.deep.equal(['medium']);
+  });
+
+  it('takes both radii off the least distance, never below zero', () => {
+    const centres = distanceKm(PLACES.berlin, PLACES.paris);
+    const least = leastDistanceKm({ ...PLACES.berlin, accuracyKm: 100 }, { ...PLACES.paris, accuracyKm: 50 });
+    expect(centres - least).to.be.closeTo(150, 1e-9);
+    expect(leastDistanceKm({ ...PLACES.berlin, accuracyKm: 1000 }, PLACES.paris)).to.equal(0);
   });
 
   it('measures great-circle distances (Berlin-Munich ~504 km, Berlin-Sydney ~16,000 km)', () => {

@@ -13,8 +13,8 @@ describe('unfamiliarFeaturesDraft', () => {
   });
 
   const levels: { name: string; changes: Partial<ModelFeatures>; level: string }[] = [
-    { name: 'low', changes: { ...NEW_DEVICE, ...OTHER_GERMAN_NETWORK }, level: 'low' },
-    { name: 'medium', changes: { ...NEW_DEVICE, ...OTHER_GERMAN_NETWORK, ...FIREFOX }, level: 'medium' },
+    { name: 'low', changes: US_NETWORK, level: 'low' },
+    { name: 'medium', changes: { ...NEW_DEVICE, ...OTHER_GERMAN_NETWORK }, level: 'medium' },
     { name: 'high', changes: { ...NEW_DEVICE, ...US_NETWORK, ...FIREFOX }, level: 'high' },
   ];
   for (const c of levels) {

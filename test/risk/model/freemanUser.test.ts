@@ -38,17 +38,71 @@ describe('Freeman familiarity model: the user side', () => {
   });
 
   describe('users still being learned', () => {
-    const rows = Object.entries(USUAL).map(([feature, value]) => row(feature as ModelFeature, value!, 2));
-    it('below minUserSignIns, even a sign-in that is new in every way gets no level', () => {
-      const result = score({ ...NEW_DEVICE, ...US_NETWORK, ...IPHONE }, userStatsFrom(rows, NOW));
+    const history = (signIns: number) =>
+      userStatsFrom(
+        Object.entries(USUAL).map(([feature, value]) => row(feature as ModelFeature, value!, signIns)),
+        NOW,
+      );
+    const stranger = { ...NEW_DEVICE, ...US_NETWORK, ...IPHONE };
+
+    it('a first sign-in (no history at all) gets no level at the defaults', () => {
+      const result = score(stranger, userStatsFrom([], NOW));
+      expect(DEFAULT_MODEL_CONFIG.minUserSignIns).to.equal(1);
       expect(result.level).to.equal('none');
-      expect(result.explanation).to.equal('too little history to compare with (2 sign-ins)');
+      expect(result.explanation).to.equal('too little history to compare with (0 sign-ins)');
     });
 
-    it('uses the configured minimum', () => {
-      const config = { ...DEFAULT_MODEL_CONFIG, minUserSignIns: 1 };
-      const result = score({ ...NEW_DEVICE, ...US_NETWORK, ...IPHONE }, userStatsFrom(rows, NOW), config);
-      expect(result.level).not.to.equal('none');
+    it('from the second sign-in on, a sign-in new in every way is scored at the defaults', () => {
+      const result = score(stranger, history(1));
+      expect(result.level).to.equal('medium');
+    });
+
+    it('the same sign-in as the first one is still familiar after one sign-in', () => {
+      expect(score({}, history(1)).level).to.equal('none');
+    });
+
+    it('below a configured minUserSignIns, even a sign-in that is new in every way gets no level', () => {
+      const config = { ...DEFAULT_MODEL_CONFIG, minUserSignIns: 3 };
+      const result = score(stranger, history(2), config);
+      expect(result.level).to.equal('none');
+      expect(result.explanation).to.equal('too little history to compare with (2 sign-ins)');
+      expect(score(stranger, history(3), config).level).not.to.equal('none');
+    });
+  });
+
+  describe('a population still being learned (a new deployment)', () => {
+    const stranger = { ...NEW_DEVICE, ...US_NETWORK, ...IPHONE };
+    const few = (users: number) =>
+      population(POPULATION_COUNTS, { totalSignIns: 50 * users, numberOfUsers: users });
+
+    it('with fewer users than minPopulationUsers even a stranger gets no level, and says why', () => {
+      const result = scoreSignIn(with_(stranger), alice(), few(DEFAULT_MODEL_CONFIG.minPopulationUsers - 1));
+      expect(result.level).to.equal('none');
+      expect(result.learning).to.equal(true);
+      expect(result.explanation).to.equal('too few users to compare with yet (24 users)');
+    });
+
+    it('from minPopulationUsers users on the same stranger is scored', () => {
+      const result = scoreSignIn(with_(stranger), alice(), few(DEFAULT_MODEL_CONFIG.minPopulationUsers));
+      expect(result.learning).to.equal(false);
+      expect(result.level).to.equal('high');
+    });
+
+    it('a one-user population cannot tell the usual sign-in from an attack: the score is near zero', () => {
+      // Why the population learning period exists: with a threshold below zero this would be a challenge.
+      const rows = Object.entries(USUAL).map(([feature, value]) => row(feature as ModelFeature, value!, 3));
+      const counts = Object.fromEntries(Object.entries(USUAL).map(([f, v]) => [`${f}=${v}`, 3]));
+      const alone = populationStatsFrom({
+        totalSignIns: 3,
+        numberOfUsers: 1,
+        counts,
+        distinct: Object.fromEntries(Object.keys(USUAL).map((f) => [f, 1])),
+      });
+      const config = { ...DEFAULT_MODEL_CONFIG, minPopulationUsers: 0 };
+      const result = scoreSignIn(with_({}), userStatsFrom(rows, NOW), alone, config);
+      expect(result.logScore).to.be.within(0, 1);
+      expect(result.logScore).to.be.above(DEFAULT_MODEL_CONFIG.thresholds.low);
+      expect(scoreSignIn(with_({}), userStatsFrom(rows, NOW), alone).level).to.equal('none');
     });
   });
 
