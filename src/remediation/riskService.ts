@@ -3,7 +3,8 @@
  * new detections raise user risk; MFA on a risky sign-in remediates that sign-in; a secure password
  * change remediates the user; "This wasn't me" confirms the sign-in compromised and raises user risk.
  */
-import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
+import type { Detection, DetectionDraft, RiskLevel } from '../domain/risk.js';
+import type { Identity } from '../domain/identity.js';
 import type { Store } from '../storage/types.js';
 import { userRisk } from '../risk/assess.js';
 import { userReportedSuspicious } from '../risk/detectors/userReportedSuspicious.js';
@@ -15,12 +16,19 @@ export class RiskService {
 
   /** Recomputes the user's risk level from active detections and stores it. */
   async recomputeUserRisk(userId: string, now: number): Promise<RiskLevel> {
-    const level = userRisk(await this.store.detections.activeDetections(userId));
-    const identity = await this.store.identities.getIdentity(userId);
+    const [active, identity] = await Promise.all([
+      this.store.detections.activeDetections(userId),
+      this.store.identities.getIdentity(userId),
+    ]);
+    return this.storeUserRisk(identity, userRisk(active), now);
+  }
+
+  /** Writes the level (and the risk state it implies) only when it changed. */
+  private async storeUserRisk(identity: Identity, level: RiskLevel, now: number): Promise<RiskLevel> {
     const riskState =
       level !== 'none' ? 'atRisk' : identity.riskState === 'atRisk' ? 'remediated' : identity.riskState;
     if (identity.riskLevel !== level || identity.riskState !== riskState) {
-      await this.store.identities.updateIdentity(userId, { riskLevel: level, riskState }, now);
+      await this.store.identities.updateIdentity(identity.userId, { riskLevel: level, riskState }, now);
     }
     return level;
   }
@@ -33,6 +41,21 @@ export class RiskService {
   ): Promise<RiskLevel> {
     if (drafts.length > 0) await this.store.detections.addDetections(userId, signInId, drafts, now);
     return this.recomputeUserRisk(userId, now);
+  }
+
+  /**
+   * addDetections for a caller that has just read the identity and the active detections (the
+   * sign-in pipeline): the same writes, without reading them again.
+   */
+  async addDetectionsKnowing(
+    known: { identity: Identity; active: readonly Pick<Detection, 'level'>[] },
+    signInId: string,
+    drafts: DetectionDraft[],
+    now: number,
+  ): Promise<RiskLevel> {
+    const { identity } = known;
+    if (drafts.length > 0) await this.store.detections.addDetections(identity.userId, signInId, drafts, now);
+    return this.storeUserRisk(identity, userRisk([...known.active, ...drafts]), now);
   }
 
   /** MFA passed on a risky sign-in: its detections are remediated (they cannot be reactivated). */

@@ -13,9 +13,11 @@ export async function learnFromSignIn(
   userId: string,
   context: SignInContext,
   now: number,
+  /** Whether the user has nothing learned yet, when the caller has just read their familiar features. */
+  firstLearned?: boolean,
 ): Promise<void> {
   const model = modelFeaturesOf(context);
-  const firstLearned = (await store.familiarity.familiarFeatures(userId)).length === 0;
+  firstLearned ??= (await store.familiarity.familiarFeatures(userId)).length === 0;
   // The model's keys win where names overlap (its `browser` includes the major version).
   await store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now);
   await store.population.recordPopulation(model, firstLearned);

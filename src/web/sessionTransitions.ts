@@ -6,7 +6,7 @@
 import type { Request } from 'express';
 import type { DirectoryUser } from '../domain/identity.js';
 import type { FlowRecord } from '../domain/flow.js';
-import { regenerate, saveSession } from './session.js';
+import { regenerate, saveRegenerated } from './session.js';
 
 export async function beginFlowSession(
   req: Request,
@@ -15,7 +15,7 @@ export async function beginFlowSession(
 ): Promise<void> {
   await regenerate(req);
   req.session.riskgate = { flowId: flow.id, signInId: flow.signInId, deviceId: deviceId ?? undefined };
-  await saveSession(req);
+  await saveRegenerated(req);
 }
 
 export async function establishSession(
@@ -33,5 +33,5 @@ export async function establishSession(
     signInId,
     deviceId: deviceId ?? undefined,
   };
-  await saveSession(req);
+  await saveRegenerated(req);
 }
