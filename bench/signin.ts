@@ -25,7 +25,7 @@ import os from 'node:os';
 import type { BackendSpec } from './signin/backends.js';
 import { measurePages, measureSignIns, type Contender, type MeasureParams } from './signin/measure.js';
 import { destroyAgent } from './signin/prepare.js';
-import { killAllServers, startServer, type ServerProcess } from './signin/processes.js';
+import { CAN_PIN, killAllServers, startServer, type ServerProcess } from './signin/processes.js';
 import { describeMeasurement, ratiosTable, resultsTable, type Row } from './signin/report.js';
 import type { ServerConfig } from './signin/server.js';
 import {
@@ -50,6 +50,8 @@ const PREPARE_CONCURRENCY = 4;
 const THROTTLE = { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 };
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Each server instance on a core of its own (BENCH_PIN=0 turns it off): see docs/benchmarks.md.
+const PIN = process.env.BENCH_PIN !== '0' && CAN_PIN && os.availableParallelism() >= 2;
 
 const MEASURE: MeasureParams = {
   connections: CONNECTIONS,
@@ -82,6 +84,12 @@ function header(): void {
       `${WARMUP_PAGES_S} s of pages per variant, then ${2 * WINDOW_S} s measured per variant in ` +
       `${WINDOW_S} s windows interleaved A B C C B A`,
   );
+  console.log(
+    PIN
+      ? '  pinned with taskset: the baseline and Riskgate (one instance) on core 0, the second Riskgate ' +
+          'instance on core 1; autocannon (this process), PostgreSQL and Redis are not pinned'
+      : '  not pinned (BENCH_PIN=0, no taskset or 1 core): every server may use every core',
+  );
   console.log(`  load average at start: ${loadAverage()} (other work on the machine skews absolute figures)`);
   console.log(
     `  Riskgate: all detectors, default policies, production mode, logLevel silent, trustProxy loopback; ` +
@@ -109,20 +117,21 @@ async function benchBackend(
   });
   const riskgateConfig = config('riskgate');
   const started: ServerProcess[] = [];
-  const start = async (label: string, serverConfig: ServerConfig) => {
-    const server = await startServer(`${spec.name} ${label}`, serverConfig);
+  const start = async (label: string, serverConfig: ServerConfig, cpu: number) => {
+    const server = await startServer(`${spec.name} ${label}`, serverConfig, PIN ? cpu : undefined);
     started.push(server);
     return server;
   };
   try {
-    const baseline = await start('baseline', config('baseline'));
-    const riskgate = await start('Riskgate', riskgateConfig);
+    // One instance, Riskgate's or the baseline's, runs on core 0; the second Riskgate on core 1.
+    const baseline = await start('baseline', config('baseline'), 0);
+    const riskgate = await start('Riskgate', riskgateConfig, 0);
     const contenders: Contender[] = [
       { variant: 'baseline', kind: 'baseline', servers: [baseline] },
       { variant: 'Riskgate', kind: 'riskgate', servers: [riskgate] },
     ];
     if (twoInstances) {
-      const second = await start('Riskgate #2', riskgateConfig);
+      const second = await start('Riskgate #2', riskgateConfig, 1);
       contenders.push({ variant: 'Riskgate, 2 instances', kind: 'riskgate', servers: [riskgate, second] });
     }
     for (const [scenario, measure] of [

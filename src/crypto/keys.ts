@@ -14,8 +14,16 @@ export class Keys {
     this.secretBox = new SecretBox(this.derive('totp-seal'));
   }
 
+  /** Derived once per purpose: every failed sign-in and spray check hashes with one. */
+  private readonly derived = new Map<KeyPurpose, Buffer>();
+
   derive(purpose: KeyPurpose): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `riskgate:${purpose}`, 32));
+    let key = this.derived.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `riskgate:${purpose}`, 32));
+      this.derived.set(purpose, key);
+    }
+    return key;
   }
 
   /** Keyed hash for values stored only to be compared (recovery codes, wrong-password fingerprints). */
