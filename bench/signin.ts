@@ -40,7 +40,13 @@ import {
 
 const USERS = 200;
 const CONNECTIONS = 8; // per server: argon2 (~25 ms of CPU per verify) saturates 2 cores well below this
-const WINDOW_S = 5; // each variant: 2 windows, interleaved A B B A, so 10 s measured
+const WINDOW_S = 5; // each variant: 2 windows per round, interleaved A B B A, so 10 s measured per round
+// BENCH_ROUNDS=N repeats the interleaved windows N times (default 1): on a busy machine, less noise.
+const ROUNDS = Math.max(1, Number.parseInt(process.env.BENCH_ROUNDS ?? '1', 10) || 1);
+// BENCH_BACKENDS=sqlite,postgres,postgres+redis (default all) picks the backends to measure.
+const BACKENDS = new Set(
+  (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres+redis').split(',').map((name) => name.trim()),
+);
 const WARMUP_SIGNINS = 32; // per server, before each sign-in measurement (also estimates the rate)
 const WARMUP_PAGES_S = 2;
 const POOL_FACTOR = 3; // prepared sign-ins per server and window = warm-up rate x 5 s x 3 (+ slack), capped
@@ -62,6 +68,7 @@ const MEASURE: MeasureParams = {
   maxPool: MAX_POOL,
   signedInSessions: SIGNED_IN_SESSIONS,
   prepareConcurrency: PREPARE_CONCURRENCY,
+  rounds: ROUNDS,
 };
 
 type Kind = ServerConfig['kind'];
@@ -81,8 +88,9 @@ function header(): void {
   );
   console.log(
     `  ${USERS} users, ${CONNECTIONS} connections per server, warm-up ${WARMUP_SIGNINS} sign-ins / ` +
-      `${WARMUP_PAGES_S} s of pages per variant, then ${2 * WINDOW_S} s measured per variant in ` +
-      `${WINDOW_S} s windows interleaved A B C C B A`,
+      `${WARMUP_PAGES_S} s of pages per variant, then ${2 * WINDOW_S * ROUNDS} s measured per variant in ` +
+      `${WINDOW_S} s windows interleaved A B C C B A` +
+      (ROUNDS > 1 ? `, ${ROUNDS} rounds` : ''),
   );
   console.log(
     PIN
@@ -172,13 +180,14 @@ async function main(): Promise<void> {
     console.log(`\nhashing ${USERS} passwords (argon2id, Riskgate's ARGON2_OPTIONS), once`);
     const users = await makeUsers(USERS);
 
-    await benchBackend({ name: 'SQLite', settings: { dataDir: tempDir(cleanup) } }, users, false, rows);
-    const schema = await postgresSchema(POSTGRES_URL, cleanup);
+    if (BACKENDS.has('sqlite'))
+      await benchBackend({ name: 'SQLite', settings: { dataDir: tempDir(cleanup) } }, users, false, rows);
+    const schema = BACKENDS.has('postgres') ? await postgresSchema(POSTGRES_URL, cleanup) : null;
     if (schema) {
       const settings = { dataDir: tempDir(cleanup), databaseUrl: POSTGRES_URL, databaseSchema: schema };
       await benchBackend({ name: 'PostgreSQL', settings }, users, true, rows);
     }
-    const redisSchema = schema ? await postgresSchema(POSTGRES_URL, cleanup) : null;
+    const redisSchema = BACKENDS.has('postgres+redis') ? await postgresSchema(POSTGRES_URL, cleanup) : null;
     const prefix = redisSchema ? await redisPrefix(REDIS_URL, cleanup) : null;
     if (redisSchema && prefix) {
       const settings = {

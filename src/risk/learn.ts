@@ -18,7 +18,10 @@ export async function learnFromSignIn(
 ): Promise<void> {
   const model = modelFeaturesOf(context);
   firstLearned ??= (await store.familiarity.familiarFeatures(userId)).length === 0;
-  // The model's keys win where names overlap (its `browser` includes the major version).
-  await store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now);
-  await store.population.recordPopulation(model, firstLearned);
+  // Independent writes, so together (two connections on PostgreSQL). The model's keys win where
+  // names overlap (its `browser` includes the major version).
+  await Promise.all([
+    store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now),
+    store.population.recordPopulation(model, firstLearned),
+  ]);
 }
