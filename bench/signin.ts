@@ -39,7 +39,9 @@ import {
 } from './signin/setup.js';
 
 const USERS = 200;
-const CONNECTIONS = 8; // per server: argon2 (~25 ms of CPU per verify) saturates 2 cores well below this
+// Per server (BENCH_CONNECTIONS overrides): argon2 (~25 ms of CPU per verify) saturates a free core
+// well below this; on a busy machine more connections keep the server's argon2 threads busy.
+const CONNECTIONS = Math.max(1, Number.parseInt(process.env.BENCH_CONNECTIONS ?? '8', 10) || 8);
 const WINDOW_S = 5; // each variant: 2 windows per round, interleaved A B B A, so 10 s measured per round
 // BENCH_ROUNDS=N repeats the interleaved windows N times (default 1): on a busy machine, less noise.
 const ROUNDS = Math.max(1, Number.parseInt(process.env.BENCH_ROUNDS ?? '1', 10) || 1);
