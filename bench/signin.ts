@@ -25,7 +25,7 @@ import os from 'node:os';
 import type { BackendSpec } from './signin/backends.js';
 import { measurePages, measureSignIns, type Contender, type MeasureParams } from './signin/measure.js';
 import { destroyAgent } from './signin/prepare.js';
-import { killAllServers, startServer, type ServerProcess } from './signin/processes.js';
+import { CAN_PIN, killAllServers, startServer, type ServerProcess } from './signin/processes.js';
 import { describeMeasurement, ratiosTable, resultsTable, type Row } from './signin/report.js';
 import type { ServerConfig } from './signin/server.js';
 import {
@@ -39,8 +39,16 @@ import {
 } from './signin/setup.js';
 
 const USERS = 200;
-const CONNECTIONS = 8; // per server: argon2 (~25 ms of CPU per verify) saturates 2 cores well below this
-const WINDOW_S = 5; // each variant: 2 windows, interleaved A B B A, so 10 s measured
+// Per server (BENCH_CONNECTIONS overrides): argon2 (~25 ms of CPU per verify) saturates a free core
+// well below this; on a busy machine more connections keep the server's argon2 threads busy.
+const CONNECTIONS = Math.max(1, Number.parseInt(process.env.BENCH_CONNECTIONS ?? '8', 10) || 8);
+const WINDOW_S = 5; // each variant: 2 windows per round, interleaved A B B A, so 10 s measured per round
+// BENCH_ROUNDS=N repeats the interleaved windows N times (default 1): on a busy machine, less noise.
+const ROUNDS = Math.max(1, Number.parseInt(process.env.BENCH_ROUNDS ?? '1', 10) || 1);
+// BENCH_BACKENDS=sqlite,postgres,postgres+redis (default all) picks the backends to measure.
+const BACKENDS = new Set(
+  (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres+redis').split(',').map((name) => name.trim()),
+);
 const WARMUP_SIGNINS = 32; // per server, before each sign-in measurement (also estimates the rate)
 const WARMUP_PAGES_S = 2;
 const POOL_FACTOR = 3; // prepared sign-ins per server and window = warm-up rate x 5 s x 3 (+ slack), capped
@@ -50,6 +58,8 @@ const PREPARE_CONCURRENCY = 4;
 const THROTTLE = { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 };
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Each server instance on a core of its own (BENCH_PIN=0 turns it off): see docs/benchmarks.md.
+const PIN = process.env.BENCH_PIN !== '0' && CAN_PIN && os.availableParallelism() >= 2;
 
 const MEASURE: MeasureParams = {
   connections: CONNECTIONS,
@@ -60,6 +70,7 @@ const MEASURE: MeasureParams = {
   maxPool: MAX_POOL,
   signedInSessions: SIGNED_IN_SESSIONS,
   prepareConcurrency: PREPARE_CONCURRENCY,
+  rounds: ROUNDS,
 };
 
 type Kind = ServerConfig['kind'];
@@ -79,8 +90,15 @@ function header(): void {
   );
   console.log(
     `  ${USERS} users, ${CONNECTIONS} connections per server, warm-up ${WARMUP_SIGNINS} sign-ins / ` +
-      `${WARMUP_PAGES_S} s of pages per variant, then ${2 * WINDOW_S} s measured per variant in ` +
-      `${WINDOW_S} s windows interleaved A B C C B A`,
+      `${WARMUP_PAGES_S} s of pages per variant, then ${2 * WINDOW_S * ROUNDS} s measured per variant in ` +
+      `${WINDOW_S} s windows interleaved A B C C B A` +
+      (ROUNDS > 1 ? `, ${ROUNDS} rounds` : ''),
+  );
+  console.log(
+    PIN
+      ? '  pinned with taskset: the baseline and Riskgate (one instance) on core 0, the second Riskgate ' +
+          'instance on core 1; autocannon (this process), PostgreSQL and Redis are not pinned'
+      : '  not pinned (BENCH_PIN=0, no taskset or 1 core): every server may use every core',
   );
   console.log(`  load average at start: ${loadAverage()} (other work on the machine skews absolute figures)`);
   console.log(
@@ -109,20 +127,21 @@ async function benchBackend(
   });
   const riskgateConfig = config('riskgate');
   const started: ServerProcess[] = [];
-  const start = async (label: string, serverConfig: ServerConfig) => {
-    const server = await startServer(`${spec.name} ${label}`, serverConfig);
+  const start = async (label: string, serverConfig: ServerConfig, cpu: number) => {
+    const server = await startServer(`${spec.name} ${label}`, serverConfig, PIN ? cpu : undefined);
     started.push(server);
     return server;
   };
   try {
-    const baseline = await start('baseline', config('baseline'));
-    const riskgate = await start('Riskgate', riskgateConfig);
+    // One instance, Riskgate's or the baseline's, runs on core 0; the second Riskgate on core 1.
+    const baseline = await start('baseline', config('baseline'), 0);
+    const riskgate = await start('Riskgate', riskgateConfig, 0);
     const contenders: Contender[] = [
       { variant: 'baseline', kind: 'baseline', servers: [baseline] },
       { variant: 'Riskgate', kind: 'riskgate', servers: [riskgate] },
     ];
     if (twoInstances) {
-      const second = await start('Riskgate #2', riskgateConfig);
+      const second = await start('Riskgate #2', riskgateConfig, 1);
       contenders.push({ variant: 'Riskgate, 2 instances', kind: 'riskgate', servers: [riskgate, second] });
     }
     for (const [scenario, measure] of [
@@ -163,13 +182,14 @@ async function main(): Promise<void> {
     console.log(`\nhashing ${USERS} passwords (argon2id, Riskgate's ARGON2_OPTIONS), once`);
     const users = await makeUsers(USERS);
 
-    await benchBackend({ name: 'SQLite', settings: { dataDir: tempDir(cleanup) } }, users, false, rows);
-    const schema = await postgresSchema(POSTGRES_URL, cleanup);
+    if (BACKENDS.has('sqlite'))
+      await benchBackend({ name: 'SQLite', settings: { dataDir: tempDir(cleanup) } }, users, false, rows);
+    const schema = BACKENDS.has('postgres') ? await postgresSchema(POSTGRES_URL, cleanup) : null;
     if (schema) {
       const settings = { dataDir: tempDir(cleanup), databaseUrl: POSTGRES_URL, databaseSchema: schema };
       await benchBackend({ name: 'PostgreSQL', settings }, users, true, rows);
     }
-    const redisSchema = schema ? await postgresSchema(POSTGRES_URL, cleanup) : null;
+    const redisSchema = BACKENDS.has('postgres+redis') ? await postgresSchema(POSTGRES_URL, cleanup) : null;
     const prefix = redisSchema ? await redisPrefix(REDIS_URL, cleanup) : null;
     if (redisSchema && prefix) {
       const settings = {

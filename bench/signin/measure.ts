@@ -26,6 +26,8 @@ export interface MeasureParams {
   maxPool: number;
   signedInSessions: number;
   prepareConcurrency: number;
+  /** How many times the A B C C B A sequence of windows runs (more rounds: less noise, longer run). */
+  rounds: number;
 }
 
 export interface Contender {
@@ -40,9 +42,13 @@ function warnOnWarmUpErrors(c: Contender, scenario: string, result: LoadResult):
   for (const sample of result.errorSamples) console.warn(`      error: ${sample.replace(/\s+/g, ' ')}`);
 }
 
-/** Variants in order, then in reverse (A B C C B A): a steady drift in machine load hits each equally. */
-function palindrome(contenders: Contender[]): Contender[] {
-  return [...contenders, ...[...contenders].reverse()];
+/**
+ * Variants in order, then in reverse (A B C C B A), `rounds` times: a steady drift in machine load
+ * hits each variant equally.
+ */
+function palindrome(contenders: Contender[], rounds: number): Contender[] {
+  const once = [...contenders, ...[...contenders].reverse()];
+  return Array.from({ length: rounds }, () => once).flat();
 }
 
 /** Sign-in POSTs against each server of `c`, from pools of `size` prepared requests per server. */
@@ -98,7 +104,7 @@ export async function measureSignIns(
     rates.set(c.variant, result.rate / c.servers.length);
   }
   const windows = new Map<Variant, LoadWindow[]>(contenders.map((c) => [c.variant, []]));
-  for (const c of palindrome(contenders)) {
+  for (const c of palindrome(contenders, p.rounds)) {
     const perServer = rates.get(c.variant)!;
     const size = Math.min(p.maxPool, Math.ceil(perServer * p.windowS * p.poolFactor) + 4 * p.connections);
     const targets = await signInTargets(c, users, size, p);
@@ -136,7 +142,7 @@ export async function measurePages(
     warnOnWarmUpErrors(c, 'protected page', summarize([warm]));
   }
   const windows = new Map<Variant, LoadWindow[]>(contenders.map((c) => [c.variant, []]));
-  for (const c of palindrome(contenders)) {
+  for (const c of palindrome(contenders, p.rounds)) {
     const window = await runLoad(targetsOf.get(c.variant)!, {
       connections: p.connections,
       durationS: p.windowS,

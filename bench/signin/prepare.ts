@@ -54,6 +54,7 @@ function send(
   path: string,
   headers: Record<string, string>,
   body?: string,
+  attempt = 0,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -67,7 +68,13 @@ function send(
       },
     );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed (idle timeout) just as it was reused: nothing reached
+      // the server, so send again on a fresh socket, as Node's http docs advise for reusedSocket.
+      if (req.reusedSocket && error.code === 'ECONNRESET' && attempt === 0)
+        return void send(port, method, path, headers, body, 1).then(resolve, reject);
+      reject(error);
+    });
     req.end(body);
   });
 }

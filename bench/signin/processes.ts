@@ -55,8 +55,32 @@ export function killAllServers(): void {
   running.clear();
 }
 
-export async function startServer(label: string, config: ServerConfig): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY, JSON.stringify(config)], {
+/** Whether `taskset` can pin processes here (Linux with util-linux); checked once. */
+export const CAN_PIN = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Starts one server process; with `cpu`, pinned to that core with taskset (every thread, so argon2's
+ * libuv pool too: the instance gets exactly one core's worth of CPU). taskset execs the server in
+ * place, so the pid, and its /proc CPU times, are the server's own.
+ */
+export async function startServer(
+  label: string,
+  config: ServerConfig,
+  cpu?: number,
+  /** Extra node options (profile.ts adds --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  const args = [...nodeArgs, '--import', 'tsx', SERVER_ENTRY, JSON.stringify(config)];
+  const pinned = cpu !== undefined && CAN_PIN;
+  const command = pinned ? 'taskset' : process.execPath;
+  const child = spawn(command, pinned ? ['-c', String(cpu), process.execPath, ...args] : args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

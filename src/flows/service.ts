@@ -9,7 +9,8 @@ import { assertNever } from '../domain/decision.js';
 import type { FlowKind, FlowRecord } from '../domain/flow.js';
 import type { DirectoryUser } from '../domain/identity.js';
 import type { RiskLevel } from '../domain/risk.js';
-import type { Store } from '../storage/types.js';
+import type { FamiliarFeature, Store } from '../storage/types.js';
+import type { SignInContext } from '../domain/signIn.js';
 import type { Policies } from '../policy/schema.js';
 import type { Satisfied } from '../policy/evaluate.js';
 import { decide } from '../signin/decide.js';
@@ -25,6 +26,11 @@ export interface FlowStart {
   returnTo: string;
   satisfied: Satisfied;
   reasons: string[];
+  /**
+   * Set by the sign-in route: the pipeline has just stored this sign-in as allowed, with this context,
+   * and read the user's familiar features for it. Completing it then needs no read and no update.
+   */
+  recorded?: { context: SignInContext; familiar: readonly FamiliarFeature[] };
 }
 
 export type FlowOutcome =
@@ -176,12 +182,16 @@ export class FlowService {
 
   /** Good sign-ins (allowed, or risk remediated by MFA) teach Riskgate the user's familiar properties. */
   async completeSignIn(
-    start: Pick<FlowStart, 'user' | 'signInId' | 'satisfied'>,
+    start: Pick<FlowStart, 'user' | 'signInId' | 'satisfied' | 'recorded'>,
     now: number,
   ): Promise<void> {
     const { store } = this.deps;
-    const signIn = await store.signIns.getSignIn(start.signInId);
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';
+    if (start.recorded && outcome === 'allowed') {
+      const { context, familiar } = start.recorded;
+      return learnFromSignIn(store, start.user.id, context, now, familiar.length === 0);
+    }
+    const signIn = await store.signIns.getSignIn(start.signInId);
     await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
     if (signIn) await learnFromSignIn(store, start.user.id, signIn.context, now);
     this.deps.onSignedIn?.({

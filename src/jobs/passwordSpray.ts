@@ -5,6 +5,7 @@
  * account whose password was verified from the campaign's addresses gets a high detection, once.
  */
 import type { Keys } from '../crypto/keys.js';
+import type { CounterBatch } from '../signin/counterBatch.js';
 import type { RiskService } from '../remediation/riskService.js';
 import type { Store } from '../storage/types.js';
 import { sprayCampaignDraft } from '../risk/detectors/passwordSpray.js';
@@ -44,8 +45,10 @@ export class PasswordSprayWatch {
     });
   }
 
-  async isSprayed(password: string, now: number): Promise<boolean> {
-    return (await this.store.counters.count(`spray:fp:${this.fingerprint(password)}`, now)) > 0;
+  /** In `batch`: whether the password is marked as used in a spray campaign. */
+  isSprayed(batch: CounterBatch, password: string): () => boolean {
+    const read = batch.add({ op: 'count', key: `spray:fp:${this.fingerprint(password)}` });
+    return () => read()[0]! > 0;
   }
 
   job(risk: RiskService, intervalMs: number): Job {

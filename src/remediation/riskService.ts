@@ -5,7 +5,8 @@
  * the user; "This wasn't me" confirms the sign-in compromised and raises user risk; admin feedback and
  * actions (confirm, dismiss, close, reactivate) carry the admin who took them.
  */
-import type { ClosedBy, DetectionDraft, RiskLevel, RiskState } from '../domain/risk.js';
+import type { ClosedBy, Detection, DetectionDraft, RiskLevel, RiskState } from '../domain/risk.js';
+import type { Identity } from '../domain/identity.js';
 import type { Store } from '../storage/types.js';
 import type { ActorRef, RiskCause } from '../storage/adminTypes.js';
 import { userRisk } from '../risk/assess.js';
@@ -39,6 +40,15 @@ const CLEARED_STATE: Record<ClosedBy, RiskState> = {
   dismissed: 'dismissed',
 };
 
+/** The level and state a user takes from the level of their active detections. */
+function riskFrom(level: RiskLevel, cleared: RiskState) {
+  return ({ state }: { state: RiskState }): { level: RiskLevel; state: RiskState } => {
+    if (level !== 'none') return { level, state: state === 'confirmedCompromised' ? state : 'atRisk' };
+    const wasRisky = state === 'atRisk' || state === 'confirmedCompromised';
+    return { level, state: wasRisky ? cleared : state };
+  };
+}
+
 export class RiskService {
   private readonly listeners: RiskChangeListener[] = [];
 
@@ -54,8 +64,9 @@ export class RiskService {
     next: (current: { level: RiskLevel; state: RiskState }) => { level: RiskLevel; state: RiskState },
     cause: RiskCause,
     now: number,
+    known?: Identity,
   ): Promise<RiskLevel> {
-    const identity = await this.store.identities.getIdentity(userId);
+    const identity = known ?? (await this.store.identities.getIdentity(userId));
     const from = { level: identity.riskLevel, state: identity.riskState };
     const to = next(from);
     if (to.level === from.level && to.state === from.state) return to.level;
@@ -81,17 +92,11 @@ export class RiskService {
     cause: RiskCause = { kind: 'system', job: 'recompute' },
     cleared: RiskState = 'remediated',
   ): Promise<RiskLevel> {
-    const level = userRisk(await this.store.detections.activeDetections(userId));
-    return this.setUserRisk(
-      userId,
-      ({ state }) => {
-        if (level !== 'none') return { level, state: state === 'confirmedCompromised' ? state : 'atRisk' };
-        const wasRisky = state === 'atRisk' || state === 'confirmedCompromised';
-        return { level, state: wasRisky ? cleared : state };
-      },
-      cause,
-      now,
-    );
+    const [active, identity] = await Promise.all([
+      this.store.detections.activeDetections(userId),
+      this.store.identities.getIdentity(userId),
+    ]);
+    return this.setUserRisk(userId, riskFrom(userRisk(active), cleared), cause, now, identity);
   }
 
   async addDetections(
@@ -103,6 +108,23 @@ export class RiskService {
   ): Promise<RiskLevel> {
     if (drafts.length > 0) await this.store.detections.addDetections(userId, signInId, drafts, now);
     return this.recomputeUserRisk(userId, now, cause);
+  }
+
+  /**
+   * addDetections for a caller that has just read the identity and the active detections (the
+   * sign-in pipeline): the same writes, without reading them again.
+   */
+  async addDetectionsKnowing(
+    known: { identity: Identity; active: readonly Pick<Detection, 'level'>[] },
+    signInId: string,
+    drafts: DetectionDraft[],
+    now: number,
+  ): Promise<RiskLevel> {
+    const { identity } = known;
+    if (drafts.length > 0) await this.store.detections.addDetections(identity.userId, signInId, drafts, now);
+    const level = userRisk([...known.active, ...drafts]);
+    const cause: RiskCause = { kind: 'detection', types: [...new Set(drafts.map((d) => d.type))] };
+    return this.setUserRisk(identity.userId, riskFrom(level, 'remediated'), cause, now, identity);
   }
 
   /** MFA passed on a risky sign-in: its detections are remediated (they cannot be reactivated). */

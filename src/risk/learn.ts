@@ -13,10 +13,15 @@ export async function learnFromSignIn(
   userId: string,
   context: SignInContext,
   now: number,
+  /** Whether the user has nothing learned yet, when the caller has just read their familiar features. */
+  firstLearned?: boolean,
 ): Promise<void> {
   const model = modelFeaturesOf(context);
-  const firstLearned = (await store.familiarity.familiarFeatures(userId)).length === 0;
-  // The model's keys win where names overlap (its `browser` includes the major version).
-  await store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now);
-  await store.population.recordPopulation(model, firstLearned);
+  firstLearned ??= (await store.familiarity.familiarFeatures(userId)).length === 0;
+  // Independent writes, so together (two connections on PostgreSQL). The model's keys win where
+  // names overlap (its `browser` includes the major version).
+  await Promise.all([
+    store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now),
+    store.population.recordPopulation(model, firstLearned),
+  ]);
 }

@@ -7,8 +7,14 @@
  */
 import type { Keys } from '../crypto/keys.js';
 import type { CounterStore } from '../storage/types.js';
+import type { CounterBatch } from './counterBatch.js';
 import type { IpActivity } from '../risk/detectors/maliciousIp.js';
 import type { FailuresBeforeSuccess } from '../risk/detectors/bruteForce.js';
+
+export interface ActivityCounts {
+  ipActivity: IpActivity;
+  accountFailures: FailuresBeforeSuccess;
+}
 
 export class SignInActivity {
   constructor(
@@ -30,27 +36,35 @@ export class SignInActivity {
     }
   }
 
-  async recordSuccess(ip: string, username: string, now: number): Promise<void> {
-    await this.counters.increment(`ip:ok:${ip}`, this.windowMs, now);
-    // A good sign-in starts the account's count again: brute force is judged on failures since then.
-    await this.counters.reset(`account:fail:${username}`);
-    await this.counters.reset(`account:pws:${username}`);
+  /** In `batch`: one more success from the IP; the account's failure counts start again. */
+  recordSuccess(batch: CounterBatch, ip: string, username: string): void {
+    batch.add(
+      { op: 'increment', key: `ip:ok:${ip}`, windowMs: this.windowMs },
+      // A good sign-in starts the account's count again: brute force is judged on failures since then.
+      { op: 'reset', key: `account:fail:${username}` },
+      { op: 'reset', key: `account:pws:${username}` },
+    );
   }
 
-  async ipActivity(ip: string, now: number): Promise<IpActivity> {
-    const [failures, distinctUsers, successes] = await Promise.all([
-      this.counters.count(`ip:fail:${ip}`, now),
-      this.counters.count(`ip:users:${ip}`, now),
-      this.counters.count(`ip:ok:${ip}`, now),
-    ]);
-    return { failures, distinctUsers, successes };
-  }
-
-  async accountFailures(username: string, now: number): Promise<FailuresBeforeSuccess> {
-    const [failures, distinctPasswords] = await Promise.all([
-      this.counters.count(`account:fail:${username}`, now),
-      this.counters.count(`account:pws:${username}`, now),
-    ]);
-    return { failures, distinctPasswords, windowMinutes: Math.round(this.windowMs / 60_000) };
+  /** In `batch` (read before its writes): the IP's activity and the account's failures so far. */
+  read(batch: CounterBatch, ip: string, username: string): () => ActivityCounts {
+    const read = batch.add(
+      { op: 'count', key: `ip:fail:${ip}` },
+      { op: 'count', key: `ip:users:${ip}` },
+      { op: 'count', key: `ip:ok:${ip}` },
+      { op: 'count', key: `account:fail:${username}` },
+      { op: 'count', key: `account:pws:${username}` },
+    );
+    return () => {
+      const [failures, distinctUsers, successes, accountFailures, distinctPasswords] = read() as number[];
+      return {
+        ipActivity: { failures: failures!, distinctUsers: distinctUsers!, successes: successes! },
+        accountFailures: {
+          failures: accountFailures!,
+          distinctPasswords: distinctPasswords!,
+          windowMinutes: Math.round(this.windowMs / 60_000),
+        },
+      };
+    };
   }
 }

@@ -8,6 +8,12 @@
 import type { Keys } from '../crypto/keys.js';
 import type { RiskgateConfig } from '../config/options.js';
 import type { CounterStore, FamiliarFeature } from '../storage/types.js';
+import type { CounterBatch } from './counterBatch.js';
+
+export interface GateVerdict {
+  throttled: boolean;
+  locked: boolean;
+}
 
 export interface LockoutBucket {
   key: string;
@@ -21,13 +27,26 @@ export class SignInLimits {
     private readonly config: Pick<RiskgateConfig, 'throttle' | 'lockout'>,
   ) {}
 
-  /** Counts this attempt; true when the IP or the username is over its limit. */
-  async throttled(ip: string, username: string, now: number): Promise<boolean> {
-    const { windowSeconds, maxPerIp, maxPerUsername } = this.config.throttle;
-    const windowMs = windowSeconds * 1000;
-    const byIp = await this.counters.increment(`throttle:ip:${ip}`, windowMs, now);
-    if (byIp > maxPerIp) return true;
-    return (await this.counters.increment(`throttle:user:${username}`, windowMs, now)) > maxPerUsername;
+  /**
+   * Counts this attempt against the IP and the username, and reads the lockout bucket, in `batch`.
+   * Both throttle counters always count the attempt, so the username's count is every attempt on it
+   * (an IP already over its limit keeps counting against the names it tries).
+   */
+  check(batch: CounterBatch, ip: string, username: string, bucket: LockoutBucket): () => GateVerdict {
+    const windowMs = this.config.throttle.windowSeconds * 1000;
+    const read = batch.add(
+      { op: 'increment', key: `throttle:ip:${ip}`, windowMs },
+      { op: 'increment', key: `throttle:user:${username}`, windowMs },
+      { op: 'count', key: bucket.key },
+    );
+    return () => {
+      const [byIp, byUsername, failures] = read() as [number, number, number];
+      const { maxPerIp, maxPerUsername } = this.config.throttle;
+      return {
+        throttled: byIp > maxPerIp || byUsername > maxPerUsername,
+        locked: failures >= this.config.lockout.threshold,
+      };
+    };
   }
 
   bucketFor(
@@ -43,10 +62,6 @@ export class SignInLimits {
     return { key: `lockout:${username}:unfamiliar`, familiar: false };
   }
 
-  async isLocked(bucket: LockoutBucket, now: number): Promise<boolean> {
-    return (await this.counters.count(bucket.key, now)) >= this.config.lockout.threshold;
-  }
-
   async recordFailure(bucket: LockoutBucket, username: string, password: string, now: number): Promise<void> {
     const windowMs = this.config.lockout.durationSeconds * 1000;
     const fingerprint = this.keys.hash('attempt-fingerprint', username, password);
@@ -55,7 +70,7 @@ export class SignInLimits {
   }
 
   /** A good sign-in from a familiar device clears that device's own failures (never the unfamiliar bucket). */
-  async recordSuccess(bucket: LockoutBucket): Promise<void> {
-    if (bucket.familiar) await this.counters.reset(bucket.key);
+  recordSuccess(batch: CounterBatch, bucket: LockoutBucket): void {
+    if (bucket.familiar) batch.add({ op: 'reset', key: bucket.key });
   }
 }

@@ -21,8 +21,9 @@ import { modelFeaturesOf, populationStatsFrom } from '../risk/model/index.js';
 import type { RiskService } from '../remediation/riskService.js';
 import type { Policies } from '../policy/schema.js';
 import { NOTHING_SATISFIED } from '../policy/evaluate.js';
-import { decide } from './decide.js';
-import type { SignInLimits } from './limits.js';
+import { decideKnowing } from './decide.js';
+import type { LockoutBucket, SignInLimits } from './limits.js';
+import { CounterBatch } from './counterBatch.js';
 import type { PasswordSprayWatch } from '../jobs/passwordSpray.js';
 import type { SignInActivity } from './activity.js';
 import type { IpFeeds } from '../signals/feeds/feeds.js';
@@ -54,6 +55,8 @@ export type SignInResult =
       decision: Decision;
       context: SignInContext;
       drafts: DetectionDraft[];
+      /** The user's familiar features before this sign-in, as read for it (learning reuses them). */
+      familiar: FamiliarFeature[];
     };
 
 export interface PipelineDeps {
@@ -104,13 +107,19 @@ export class SignInPipeline {
     const record = (outcome: SignInOutcome, userId: string | null) =>
       store.signIns.recordSignIn(failedRecord(signInId, userId, username, context, outcome, now));
 
-    if (await limits.throttled(attempt.ip, username, now)) {
+    // Familiar features pick the lockout bucket and later feed the detectors: read once.
+    const familiar = knownUser ? await store.familiarity.familiarFeatures(knownUser.id) : [];
+    const bucket = limits.bucketFor(username, familiar, attempt.deviceId, context.network);
+    // Throttle counts and the lockout check: one round trip.
+    const gate = new CounterBatch();
+    const verdict = limits.check(gate, attempt.ip, username, bucket);
+    await gate.run(store.counters, now);
+    const { throttled, locked } = verdict();
+    if (throttled) {
       await record('throttled', knownUser?.id ?? null);
       return { kind: 'rejected', reason: 'throttled', outcome: 'throttled', signInId };
     }
-    const familiar = knownUser ? await store.familiarity.familiarFeatures(knownUser.id) : [];
-    const bucket = limits.bucketFor(username, familiar, attempt.deviceId, context.network);
-    if (await limits.isLocked(bucket, now)) {
+    if (locked) {
       await record('locked', knownUser?.id ?? null);
       return { kind: 'rejected', reason: 'locked', outcome: 'locked', signInId };
     }
@@ -123,8 +132,7 @@ export class SignInPipeline {
       await record(primary.reason, knownUser?.id ?? null);
       return { kind: 'rejected', reason: 'invalidCredentials', outcome: primary.reason, signInId };
     }
-    await limits.recordSuccess(bucket);
-    return this.evaluate(primary.user, username, context, attempt, familiar, signInId, now);
+    return this.evaluate(primary.user, username, context, attempt, familiar, signInId, now, bucket);
   }
 
   /**
@@ -141,17 +149,16 @@ export class SignInPipeline {
       this.deps.geo,
     );
     const familiar = await this.deps.store.familiarity.familiarFeatures(user.id);
-    return this.evaluate(
-      user,
-      normalizeUsername(user.username),
-      context,
-      attempt,
-      familiar,
-      randomUUID(),
-      now,
-    );
+    const username = normalizeUsername(user.username);
+    return this.evaluate(user, username, context, attempt, familiar, randomUUID(), now, null);
   }
 
+  /**
+   * Each store read happens once and independent reads run together; the counters this sign-in
+   * reads and writes go in one batch. The policies are pure, so the decision is known before
+   * anything is written: the sign-in is stored once, complete, then its detections and the user's
+   * risk, all before the caller answers.
+   */
   private async evaluate(
     user: DirectoryUser,
     username: string,
@@ -160,57 +167,54 @@ export class SignInPipeline {
     familiar: FamiliarFeature[],
     signInId: string,
     now: number,
+    bucket: LockoutBucket | null,
   ): Promise<EvaluatedSignIn> {
     const { store } = this.deps;
+    const counters = new CounterBatch();
+    // Reads first: a batch's counts see the counters before its writes.
+    const sprayed = this.deps.spray.isSprayed(counters, attempt.password);
+    const activity = this.deps.activity.read(counters, attempt.ip, username);
+    if (bucket) this.deps.limits.recordSuccess(counters, bucket);
+    this.deps.activity.recordSuccess(counters, attempt.ip, username);
+    const [lastSuccess, population, identity, active, breached] = await Promise.all([
+      store.signIns.lastSuccessfulSignIn(user.id, now),
+      store.population.populationSnapshot(modelFeaturesOf(context)),
+      store.identities.getIdentity(user.id),
+      store.detections.activeDetections(user.id),
+      this.isBreached(attempt.password),
+      counters.run(store.counters, now),
+    ]);
     const assessment = assessSignIn(this.deps.detectors, {
       context,
-      history: { lastSuccess: await store.signIns.lastSuccessfulSignIn(user.id, now), familiar },
-      credential: {
-        breached: await this.isBreached(attempt.password),
-        sprayed: await this.deps.spray.isSprayed(attempt.password, now),
-      },
-      population: populationStatsFrom(await store.population.populationSnapshot(modelFeaturesOf(context))),
-      signals: {
-        ip: this.deps.feeds.lookup(attempt.ip),
-        ipActivity: await this.deps.activity.ipActivity(attempt.ip, now),
-        accountFailures: await this.deps.activity.accountFailures(username, now),
-      },
+      history: { lastSuccess, familiar },
+      credential: { breached, sprayed: sprayed() },
+      population: populationStatsFrom(population),
+      signals: { ip: this.deps.feeds.lookup(attempt.ip), ...activity() },
       config: this.deps.detectionConfig,
     });
-    await this.deps.activity.recordSuccess(attempt.ip, username, now);
+    const { drafts, signInRisk } = assessment;
+    // This sign-in's detections count as active for the decision (decideKnowing leaves out its
+    // sign-in-scoped ones, which the sign-in risk policy handles).
+    const activeNow = [...active, ...drafts.map((draft) => ({ ...draft, signInId }))];
+    const { decision, reportOnly, userRisk, policyInputs } = decideKnowing(
+      await this.deps.policies(),
+      { user, signInId, signInRisk, satisfied: NOTHING_SATISFIED, now },
+      identity,
+      activeNow,
+    );
     // The sign-in row goes first so detections can reference it; both are stored before we answer.
-    const signIn: SignInRecord = {
-      ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
-      riskLevel: assessment.signInRisk,
-      riskState: assessment.signInRisk === 'none' ? 'none' : 'atRisk',
-    };
-    await store.signIns.recordSignIn(signIn);
-    await this.deps.risk.addDetections(user.id, signInId, assessment.drafts, now);
-    const { decision, reportOnly, userRisk, policyInputs } = await decide(store, await this.deps.policies(), {
-      user,
-      signInId,
-      signInRisk: assessment.signInRisk,
-      satisfied: NOTHING_SATISFIED,
-      now,
-    });
-    // Stored a second time (recordSignIn replaces by id) now that the decision is known.
     await store.signIns.recordSignIn({
-      ...signIn,
+      ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
+      riskLevel: signInRisk,
+      riskState: signInRisk === 'none' ? 'none' : 'atRisk',
       userRiskLevel: userRisk,
       decision: decision.kind,
       reportOnly,
       policyInputs,
       outcome: decision.kind === 'allow' ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
     });
-    return {
-      kind: 'evaluated',
-      user,
-      signInId,
-      signInRisk: assessment.signInRisk,
-      decision,
-      context,
-      drafts: assessment.drafts,
-    };
+    await this.deps.risk.addDetectionsKnowing({ identity, active }, signInId, drafts, now);
+    return { kind: 'evaluated', user, signInId, signInRisk, decision, context, drafts, familiar };
   }
 }
 

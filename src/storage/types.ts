@@ -161,7 +161,27 @@ export interface PopulationStore {
   populationSnapshot(features: Record<string, string | null>): Promise<PopulationSnapshot>;
 }
 
+/** One operation of a counter batch (CounterStore.apply). */
+export type CounterOp =
+  | { op: 'increment'; key: string; windowMs: number }
+  | { op: 'count'; key: string }
+  | { op: 'reset'; key: string };
+
+export class CounterBatchError extends Error {
+  constructor(key: string) {
+    super(`counter "${key}" is written more than once in one batch`);
+    this.name = 'CounterBatchError';
+  }
+}
+
 export interface CounterStore {
+  /**
+   * Several counter operations in one round trip (one Lua script, one SQL statement), for the sign-in
+   * path. Every `count` sees the counters as they were before the batch; the writes then apply as one
+   * atomic step, each key written at most once (else CounterBatchError, before anything changes).
+   * Returns one number per op, in order: the count read, the new count of an increment, 0 for a reset.
+   */
+  apply(ops: readonly CounterOp[], now: number): Promise<number[]>;
   /** Adds 1 to the counter of the fixed window containing `now` and returns the new count. Atomic. */
   increment(key: string, windowMs: number, now: number): Promise<number>;
   /** The count in the current window (0 when expired or absent). */

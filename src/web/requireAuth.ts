@@ -40,20 +40,18 @@ export function createRequireAuth(deps: RequireAuthDeps): RequestHandler {
     }
     const state = req.session.riskgate;
     if (!state?.userId) return toSignIn(req, res, deps.basePath);
-    const anomaly = detectSessionAnomaly(
-      state.deviceId,
-      deviceIdOf(req),
-      networkOf(clientIp(req, deps.trust)),
+    const presented = deviceIdOf(req);
+    // The common case, the browser the session was issued to, needs no address work: the network
+    // is only evidence for an anomaly.
+    if (state.deviceId === undefined || presented === state.deviceId) return next();
+    const anomaly = detectSessionAnomaly(state.deviceId, presented, networkOf(clientIp(req, deps.trust)));
+    if (!anomaly) return next();
+    await deps.risk.addDetections(state.userId, state.signInId ?? null, [anomaly], deps.now());
+    deps.logger.warn(
+      { event: 'sessionAnomaly', userId: state.userId, signInId: state.signInId },
+      'session used from another browser: ended',
     );
-    if (anomaly) {
-      await deps.risk.addDetections(state.userId, state.signInId ?? null, [anomaly], deps.now());
-      deps.logger.warn(
-        { event: 'sessionAnomaly', userId: state.userId, signInId: state.signInId },
-        'session used from another browser: ended',
-      );
-      await destroySession(req);
-      return toSignIn(req, res, deps.basePath);
-    }
-    next();
+    await destroySession(req);
+    toSignIn(req, res, deps.basePath);
   };
 }

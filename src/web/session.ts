@@ -60,8 +60,40 @@ export function regenerate(req: Express.Request & { session: session.Session }):
   );
 }
 
-export function saveSession(req: Express.Request & { session: session.Session }): Promise<void> {
+function saveSession(req: Express.Request & { session: session.Session }): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+}
+
+/** What express-session compares to tell a changed session: everything but the cookie. */
+function contentOf(sess: session.Session): string {
+  return JSON.stringify(sess, function (this: unknown, key, value: unknown) {
+    return this === sess && key === 'cookie' ? undefined : value;
+  });
+}
+
+/**
+ * Stores a session that was just regenerated, before the answer goes out (a failed save is an error
+ * the route can still answer, never a redirect to a session that does not exist). express-session
+ * only tracks saves of the session it loaded at the start of the request, so after regenerate() it
+ * would write the same session a second time at the end of the response. The saved session is
+ * marked here the way express-session marks its own: the end-of-response save goes to the store
+ * only if the session changed since.
+ */
+export async function saveRegenerated(req: Express.Request & { session: session.Session }): Promise<void> {
+  await saveSession(req);
+  const sess = req.session;
+  const saved = contentOf(sess);
+  const storeSave = sess.save;
+  Object.defineProperty(sess, 'save', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value(this: session.Session, callback?: (error?: unknown) => void): session.Session {
+      if (contentOf(this) !== saved) return storeSave.call(this, callback);
+      callback?.();
+      return this;
+    },
+  });
 }
 
 export function destroySession(req: Express.Request & { session: session.Session }): Promise<void> {

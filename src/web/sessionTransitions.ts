@@ -6,7 +6,7 @@
 import type { Request } from 'express';
 import type { DirectoryUser } from '../domain/identity.js';
 import type { FlowRecord } from '../domain/flow.js';
-import { regenerate, saveSession } from './session.js';
+import { regenerate, saveRegenerated } from './session.js';
 
 export async function beginFlowSession(
   req: Request,
@@ -15,7 +15,7 @@ export async function beginFlowSession(
 ): Promise<void> {
   await regenerate(req);
   req.session.riskgate = { flowId: flow.id, signInId: flow.signInId, deviceId: deviceId ?? undefined };
-  await saveSession(req);
+  await saveRegenerated(req);
 }
 
 export async function establishSession(
@@ -35,7 +35,7 @@ export async function establishSession(
     deviceId: deviceId ?? undefined,
     mfaAt: mfaPassed ? now : undefined,
   };
-  await saveSession(req);
+  await saveRegenerated(req);
 }
 
 /** A second factor was verified in this already-authenticated session (admin step-up): new session id. */
@@ -43,5 +43,5 @@ export async function elevateSession(req: Request, now: number): Promise<void> {
   const state = req.session.riskgate;
   await regenerate(req);
   req.session.riskgate = { ...state, mfaAt: now };
-  await saveSession(req);
+  await saveRegenerated(req);
 }

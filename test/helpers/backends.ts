@@ -5,6 +5,8 @@ import { POSTGRES_URL, dropSchema, randomSchema, requirePostgres } from './postg
 import { openPostgresStore } from '../../src/storage/postgres/index.js';
 import type { RiskgateOptions } from '../../src/riskgate.js';
 import { withRedis } from '../../src/storage/open.js';
+import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+import type { Store } from '../../src/storage/types.js';
 import { openRedisParts } from '../../src/storage/redis/index.js';
 import {
   REDIS_URL,
@@ -22,6 +24,8 @@ export function describeOnEveryBackend(
   title: string,
   options: RiskgateOptions,
   body: (rg: () => TestRiskgate) => void,
+  /** Sees (and may wrap) the real store before Riskgate gets it, e.g. to count calls. */
+  wrap?: (store: Store) => Store,
 ): void {
   for (const backend of BACKENDS) {
     describe(`${title} (${backend})`, function () {
@@ -40,19 +44,23 @@ export function describeOnEveryBackend(
       });
       beforeEach(async () => {
         if (backend === 'SQLite') {
-          current = await startRiskgate(options);
+          current = await startRiskgate(
+            wrap ? { ...options, store: wrap(openSqliteStore({ file: ':memory:' })) } : options,
+          );
           return;
         }
         schema = randomSchema();
         const sql = await openPostgresStore({ connectionString: POSTGRES_URL, schema });
         if (backend === 'PostgreSQL') {
-          current = await startRiskgate({ ...options, store: sql });
+          current = await startRiskgate({ ...options, store: wrap ? wrap(sql) : sql });
           return;
         }
         prefix = randomPrefix();
         current = await startRiskgate({
           ...options,
-          store: withRedis(sql, await openRedisParts({ url: REDIS_URL, prefix })),
+          store: (wrap ?? ((store: Store) => store))(
+            withRedis(sql, await openRedisParts({ url: REDIS_URL, prefix })),
+          ),
         });
       });
       afterEach(async () => {

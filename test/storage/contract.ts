@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { SessionData } from 'express-session';
-import { DuplicateUsernameError, type Store } from '../../src/storage/types.js';
+import { CounterBatchError, DuplicateUsernameError, type Store } from '../../src/storage/types.js';
 import type { SignInRecord } from '../../src/domain/signIn.js';
 import { signIn, T0 } from './signInFixture.js';
 import { describePolicyStoreContract } from './policyContract.js';
@@ -864,6 +864,108 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(await store.counters.increment('k0', MINUTE, T0 + 2 * MINUTE)).to.equal(1);
         expect(await store.counters.count('k1', T0 + 2 * MINUTE)).to.equal(0);
         expect(await store.counters.claimOnce('c1', MINUTE, T0 + 2 * MINUTE)).to.equal(true);
+      });
+
+      describe('batches (apply)', () => {
+        it('answers one number per op, in order: the count read, the new count, 0 for a reset', async () => {
+          await store.counters.increment('seen', MINUTE, T0);
+          await store.counters.increment('seen', MINUTE, T0);
+          await store.counters.increment('gone', MINUTE, T0);
+          const results = await store.counters.apply(
+            [
+              { op: 'count', key: 'seen' },
+              { op: 'increment', key: 'fresh', windowMs: MINUTE },
+              { op: 'reset', key: 'gone' },
+              { op: 'count', key: 'absent' },
+              { op: 'increment', key: 'seen', windowMs: MINUTE },
+            ],
+            T0 + 10,
+          );
+          expect(results).to.deep.equal([2, 1, 0, 0, 3]);
+          expect(await store.counters.count('seen', T0 + 10)).to.equal(3);
+          expect(await store.counters.count('fresh', T0 + 10)).to.equal(1);
+          expect(await store.counters.count('gone', T0 + 10)).to.equal(0);
+        });
+
+        it('every count sees the counters as they were before the batch', async () => {
+          await store.counters.increment('a', MINUTE, T0);
+          await store.counters.increment('b', MINUTE, T0);
+          const results = await store.counters.apply(
+            [
+              { op: 'increment', key: 'a', windowMs: MINUTE },
+              { op: 'count', key: 'a' },
+              { op: 'reset', key: 'b' },
+              { op: 'count', key: 'b' },
+            ],
+            T0,
+          );
+          expect(results).to.deep.equal([2, 1, 0, 1]);
+          expect(await store.counters.count('b', T0)).to.equal(0);
+        });
+
+        it('keeps fixed windows: an expired counter counts 0 and an increment starts it again', async () => {
+          await store.counters.increment('k', MINUTE, T0);
+          await store.counters.increment('k', MINUTE, T0);
+          const results = await store.counters.apply(
+            [
+              { op: 'count', key: 'k' },
+              { op: 'increment', key: 'k', windowMs: MINUTE },
+            ],
+            T0 + MINUTE,
+          );
+          expect(results).to.deep.equal([0, 1]);
+          // The new window runs from this increment.
+          expect(await store.counters.count('k', T0 + 2 * MINUTE - 1)).to.equal(1);
+          expect(await store.counters.count('k', T0 + 2 * MINUTE)).to.equal(0);
+        });
+
+        it('refuses a key written twice and changes nothing', async () => {
+          let refused: unknown = null;
+          try {
+            await store.counters.apply(
+              [
+                { op: 'increment', key: 'x', windowMs: MINUTE },
+                { op: 'increment', key: 'y', windowMs: MINUTE },
+                { op: 'reset', key: 'x' },
+              ],
+              T0,
+            );
+          } catch (error) {
+            refused = error;
+          }
+          expect(refused).to.be.instanceOf(CounterBatchError);
+          expect(await store.counters.count('x', T0)).to.equal(0);
+          expect(await store.counters.count('y', T0)).to.equal(0);
+        });
+
+        it('an empty batch answers an empty list', async () => {
+          expect(await store.counters.apply([], T0)).to.deep.equal([]);
+        });
+
+        it('concurrent batches count every increment exactly once', async () => {
+          const results = await Promise.all(
+            Array.from({ length: 30 }, () =>
+              store.counters.apply(
+                [
+                  { op: 'increment', key: 'p', windowMs: MINUTE },
+                  { op: 'increment', key: 'q', windowMs: MINUTE },
+                ],
+                T0,
+              ),
+            ),
+          );
+          const sorted = (column: number) => results.map((r) => r[column]!).sort((a, b) => a - b);
+          const oneToThirty = Array.from({ length: 30 }, (_, i) => i + 1);
+          expect(sorted(0)).to.deep.equal(oneToThirty);
+          expect(sorted(1)).to.deep.equal(oneToThirty);
+          expect(await store.counters.count('p', T0)).to.equal(30);
+        });
+
+        it('resets clear counters but never claims of the same name', async () => {
+          expect(await store.counters.claimOnce('shared', MINUTE, T0)).to.equal(true);
+          await store.counters.apply([{ op: 'reset', key: 'shared' }], T0);
+          expect(await store.counters.claimOnce('shared', MINUTE, T0)).to.equal(false);
+        });
       });
     });
 

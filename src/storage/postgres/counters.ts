@@ -1,8 +1,9 @@
 /**
- * Fixed-window counters (throttling, lockout) and consume-once claims. Each operation is one SQL
- * statement, so a limit holds even when several server instances share the database.
+ * Fixed-window counters (throttling, lockout) and consume-once claims. Each operation, and each batch, is
+ * one SQL statement, so a limit holds even when several server instances share the database.
  */
 import type { CounterStore } from '../types.js';
+import { checkCounterBatch } from '../counterBatch.js';
 import { changed, type Pool } from './util.js';
 
 /** Expired rows are swept every this many writes, so keys that are never seen again do not pile up. */
@@ -21,6 +22,30 @@ const INCREMENT = `INSERT INTO counters (key, count, expires_at) VALUES ($1, 1, 
 const CLAIM = `INSERT INTO claims (key, expires_at) VALUES ($1, $3)
   ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE claims.expires_at <= $2
   RETURNING key`;
+
+// A whole batch in one statement. Data-modifying CTEs and the final SELECT all run on the snapshot
+// taken at the start of the statement, so every `count` sees the counters before the batch; the
+// upsert's RETURNING gives the new counts. One write per key (checked before) keeps any row from
+// being hit twice. Increments are sorted so concurrent batches lock rows in the same order.
+const APPLY = `WITH ops AS (
+    SELECT o.op, o.key, o.expires_at, o.ord
+      FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS o (op, key, expires_at, ord)
+  ), incremented AS (
+    INSERT INTO counters (key, count, expires_at)
+      SELECT key, 1, expires_at FROM ops WHERE op = 'increment' ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET
+      count      = CASE WHEN counters.expires_at <= $4 THEN 1 ELSE counters.count + 1 END,
+      expires_at = CASE WHEN counters.expires_at <= $4 THEN EXCLUDED.expires_at ELSE counters.expires_at END
+    RETURNING key, count
+  ), removed AS (
+    DELETE FROM counters WHERE key IN (SELECT key FROM ops WHERE op = 'reset')
+  )
+  SELECT CASE ops.op WHEN 'increment' THEN incremented.count WHEN 'count' THEN COALESCE(before.count, 0)
+         ELSE 0 END AS value
+    FROM ops
+    LEFT JOIN incremented ON ops.op = 'increment' AND incremented.key = ops.key
+    LEFT JOIN counters before ON ops.op = 'count' AND before.key = ops.key AND before.expires_at > $4
+   ORDER BY ops.ord`;
 
 export function createCounterStore(pool: Pool): CounterStore {
   // Per instance: with several instances the sweeps are just more frequent overall, which is harmless.
@@ -42,6 +67,19 @@ export function createCounterStore(pool: Pool): CounterStore {
       await maybeSweep(now);
       const { rows } = await pool.query<{ count: number }>(INCREMENT, [key, now, now + windowMs]);
       return rows[0]!.count;
+    },
+
+    async apply(ops, now) {
+      checkCounterBatch(ops);
+      if (ops.length === 0) return [];
+      if (ops.some((op) => op.op === 'increment')) await maybeSweep(now);
+      const { rows } = await pool.query<{ value: number }>(APPLY, [
+        ops.map((op) => op.op),
+        ops.map((op) => op.key),
+        ops.map((op) => (op.op === 'increment' ? now + op.windowMs : 0)),
+        now,
+      ]);
+      return rows.map((row) => row.value);
     },
 
     async count(key, now) {

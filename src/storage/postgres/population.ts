@@ -1,7 +1,7 @@
 /**
  * Population statistics: one row per (feature, value) with its count. Totals live in the same table
  * under feature '*' (values 'signIns', 'users') and distinct-value counts under feature '#', so one
- * statement per value updates everything and one query reads it.
+ * statement updates everything and one query reads it.
  */
 import type { PopulationStore } from '../types.js';
 import { num, type Pool } from './util.js';
@@ -9,34 +9,26 @@ import { num, type Pool } from './util.js';
 export function createPopulationStore(pool: Pool): PopulationStore {
   return {
     async recordPopulation(features, newUser) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const bump = async (feature: string, value: string) =>
-          num(
-            (
-              await client.query<{ count: string }>(
-                `INSERT INTO population (feature, value, count) VALUES ($1, $2, 1)
-                 ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1 RETURNING count`,
-                [feature, value],
-              )
-            ).rows[0]!.count,
-          );
-        await bump('*', 'signIns');
-        if (newUser) await bump('*', 'users');
-        // Sorted so concurrent transactions take row locks in the same order (no deadlocks).
-        const entries = Object.entries(features)
-          .filter((e): e is [string, string] => e[1] !== null)
-          .sort();
-        for (const [feature, value] of entries)
-          if ((await bump(feature, value)) === 1) await bump('#', feature);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      const pairs: Array<[string, string]> = [['*', 'signIns']];
+      if (newUser) pairs.push(['*', 'users']);
+      for (const [feature, value] of Object.entries(features))
+        if (value !== null) pairs.push([feature, value]);
+      // One statement, so one round trip and atomic: the CTE bumps every value (sorted, so concurrent
+      // sign-ins lock rows in the same order and never deadlock), and each value seen for the first
+      // time bumps its feature's distinct count. Those '#' rows are never touched by the CTE.
+      await pool.query(
+        `WITH bumped AS (
+           INSERT INTO population (feature, value, count)
+             SELECT feature, value, 1 FROM unnest($1::text[], $2::text[]) AS wanted (feature, value)
+             ORDER BY feature COLLATE "C", value COLLATE "C"
+           ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1
+           RETURNING feature, count
+         )
+         INSERT INTO population (feature, value, count)
+           SELECT '#', feature, 1 FROM bumped WHERE count = 1 AND feature <> '*' ORDER BY feature COLLATE "C"
+         ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1`,
+        [pairs.map(([feature]) => feature), pairs.map(([, value]) => value)],
+      );
     },
     async populationSnapshot(features) {
       const pairs = Object.entries(features).filter((e): e is [string, string] => e[1] !== null);

@@ -1,8 +1,9 @@
 /**
  * Fixed-window counters (throttling, lockout) and consume-once claims. Each operation is one SQL
- * statement, so a limit holds even when several processes share the file.
+ * statement (a batch, one transaction), so a limit holds even when several processes share the file.
  */
 import type { CounterStore } from '../types.js';
+import { checkCounterBatch } from '../counterBatch.js';
 import type { Db } from './util.js';
 
 /** Expired rows are swept every this many writes, so keys that are never seen again do not pile up. */
@@ -30,6 +31,17 @@ export function createCounterStore(db: Db): CounterStore {
   const sweepCounters = db.prepare<[number]>(`DELETE FROM counters WHERE expires_at <= ?`);
   const sweepClaims = db.prepare<[number]>(`DELETE FROM claims WHERE expires_at <= ?`);
 
+  // Reads first, then writes, in one transaction: the counts see the state before the batch.
+  const applyBatch = db.transaction((ops: Parameters<CounterStore['apply']>[0], now: number) => {
+    const results = ops.map((op) => (op.op === 'count' ? (read.get(op.key, now)?.count ?? 0) : 0));
+    ops.forEach((op, i) => {
+      if (op.op === 'increment')
+        results[i] = increment.get({ key: op.key, now, expiresAt: now + op.windowMs })!.count;
+      else if (op.op === 'reset') resetCounter.run(op.key);
+    });
+    return results;
+  });
+
   let writes = 0;
   const maybeSweep = (now: number): void => {
     writes += 1;
@@ -42,6 +54,12 @@ export function createCounterStore(db: Db): CounterStore {
     async increment(key, windowMs, now) {
       maybeSweep(now);
       return increment.get({ key, now, expiresAt: now + windowMs })!.count;
+    },
+
+    async apply(ops, now) {
+      checkCounterBatch(ops);
+      if (ops.some((op) => op.op === 'increment')) maybeSweep(now);
+      return applyBatch(ops, now);
     },
 
     async count(key, now) {

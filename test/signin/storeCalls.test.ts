@@ -1,0 +1,64 @@
+/**
+ * How many store round trips one allowed sign-in makes, counted through the real store on every
+ * backend. An exact count on purpose: a repeated read or an unbatched counter added later fails here
+ * instead of silently slowing every sign-in (docs/benchmarks.md, sign-in section).
+ */
+import { expect } from 'chai';
+import { describeOnEveryBackend } from '../helpers/backends.js';
+import { TestClient } from '../helpers/client.js';
+import { IP, MINUTE } from '../helpers/riskgate.js';
+import { countingStore, tally, type CountingStore } from '../helpers/countingStore.js';
+
+let counting: CountingStore | null = null;
+
+describeOnEveryBackend(
+  'store calls per sign-in',
+  {},
+  (rg) => {
+    it('an allowed sign-in from a familiar browser makes 14 store calls, each read and write once', async () => {
+      const user = await rg().addUser('alice', { mfa: true });
+      const browser = new TestClient(rg().app, IP.london);
+      // The first sign-in teaches Riskgate this browser and place; the second one is the common case.
+      expect((await browser.signIn('alice', user.password)).status).to.equal(200);
+      await browser.postRaw('/auth/sign-out', { _csrf: browser.hidden('_csrf')! });
+      rg().clock.advance(10 * MINUTE);
+      await browser.get('/auth/sign-in');
+
+      counting!.reset();
+      const answer = await browser.submit(
+        '/auth/sign-in',
+        { username: 'alice', password: user.password },
+        {},
+        {
+          follow: false,
+        },
+      );
+      expect(answer.status).to.equal(303);
+      expect(answer.location).to.equal('/');
+      expect(tally(counting!.calls)).to.deep.equal({
+        // Before the password check: the user, what is familiar about them (lockout bucket and the
+        // detectors), then the throttle counts and the lockout check in one batch.
+        'users.findUserByUsername': 1,
+        'familiarity.familiarFeatures': 1,
+        // Twice in all: that batch, and the activity/spray reads with the success resets after it.
+        'counters.apply': 2,
+        'signIns.lastSuccessfulSignIn': 1,
+        'population.populationSnapshot': 1,
+        'identities.getIdentity': 1,
+        'detections.activeDetections': 1,
+        // Stored once, complete with its decision, before the answer.
+        'signIns.recordSignIn': 1,
+        'familiarity.learnFamiliar': 1,
+        'population.recordPopulation': 1,
+        // The session with the CSRF token is read, replaced by a new id (regenerated) and saved once.
+        'sessions.get': 1,
+        'sessions.destroy': 1,
+        'sessions.set': 1,
+      });
+    });
+  },
+  (store) => {
+    counting = countingStore(store);
+    return counting.store;
+  },
+);
