@@ -1,14 +1,21 @@
 /**
  * Everything a Riskgate store holds, as comparable text: "no state change" means the snapshot before and
  * after a request are equal. Read straight from the tables (SQLite file or PostgreSQL schema), so
- * nothing Riskgate's own code does can hide a change. A session's cookie expiry is left out: reading a
- * session renews it, which is not a change of state.
+ * nothing Riskgate's own code does can hide a change. Left out: a session's cookie expiry (reading a
+ * session renews it), and sessions holding nothing but a CSRF token (any page, error pages included,
+ * gives a visitor one: that is someone opening a page, not a change of anyone's state).
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import pg from 'pg';
 
 export type Snapshot = Record<string, unknown[]>;
+
+function isBlankSession(table: string, row: Record<string, unknown>): boolean {
+  if (table !== 'sessions' || row.user_id !== null) return false;
+  const sess = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as Record<string, unknown>;
+  return Object.keys(sess).every((key) => key === 'cookie' || key === 'csrfToken');
+}
 
 function withoutExpiry(table: string, row: Record<string, unknown>): Record<string, unknown> {
   if (table !== 'sessions') return row;
@@ -32,7 +39,10 @@ export function snapshotSqlite(dataDir: string): Snapshot {
     const snapshot: Snapshot = {};
     for (const table of tables) {
       const rows = db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[];
-      snapshot[table] = rows.map((row) => JSON.stringify(withoutExpiry(table, row))).sort();
+      snapshot[table] = rows
+        .filter((row) => !isBlankSession(table, row))
+        .map((row) => JSON.stringify(withoutExpiry(table, row)))
+        .sort();
     }
     return snapshot;
   } finally {
@@ -50,7 +60,10 @@ export async function snapshotPostgres(pool: pg.Pool, schema: string): Promise<S
     const { rows } = await pool.query<Record<string, unknown>>(
       `SELECT * FROM ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`,
     );
-    snapshot[table] = rows.map((row) => JSON.stringify(withoutExpiry(table, row))).sort();
+    snapshot[table] = rows
+      .filter((row) => !isBlankSession(table, row))
+      .map((row) => JSON.stringify(withoutExpiry(table, row)))
+      .sort();
   }
   return snapshot;
 }
