@@ -5,6 +5,7 @@ import { configFromEnv } from './config/env.js';
 import { ConfigError } from './config/options.js';
 import { createRiskgate } from './riskgate.js';
 import { createDemoApp } from './demo/app.js';
+import { createHttpServer } from './web/httpServer.js';
 
 dotenv.config({ quiet: true });
 
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   const riskgate = await createRiskgate(options);
   const app = createDemoApp(riskgate);
   const hasUsers = (await riskgate.store.users.countUsers()) > 0;
-  const listener = app.listen(server.port, server.host, () => {
+  // Slow clients (slowloris headers, trickled bodies) are cut off: see src/web/httpServer.ts.
+  const listener = createHttpServer(app).listen(server.port, server.host, () => {
     const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : server.port;
     console.log(

@@ -35,7 +35,7 @@ let made = 0;
 /** Journeys may run many times on one server (the fuzzer restarts a flow it finished): new names each time. */
 function fresh(name: string): string {
   made += 1;
-  return made === 1 ? name : `${name}${made}`;
+  return `${name}${made}`;
 }
 
 function journey(
