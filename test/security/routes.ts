@@ -9,7 +9,6 @@
  * - END_USER_PAGES (pages.ts): every page, for the browser and accessibility suites.
  * - DISPLAYED_FIELDS (displayed.ts): every value a page shows that someone else can choose.
  */
-import querystring from 'node:querystring';
 import { formsOf } from '../helpers/client.js';
 import { JOURNEYS, NEW_PASSWORD, type Journey, type JourneyName, type ServerKind } from './journeys.js';
 
@@ -23,7 +22,15 @@ export type FormValue =
 /** The text the server's urlencoded parser makes of a single value, or null for missing/repeated. */
 export function decoded(value: FormValue): string | null {
   if (value.kind === 'text') return value.value;
-  if (value.kind === 'raw') return querystring.unescape(value.encoded.replace(/\+/g, ' '));
+  if (value.kind === 'raw') {
+    // As Express's urlencoded parser (qs) does: a value that is not valid percent-encoded UTF-8 is kept as sent.
+    const spaced = value.encoded.replace(/\+/g, ' ');
+    try {
+      return decodeURIComponent(spaced);
+    } catch {
+      return spaced;
+    }
+  }
   return null;
 }
 
