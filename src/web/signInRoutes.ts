@@ -75,7 +75,13 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
     render(req, res, 'sign-in', { title: 'Sign in', returnTo: undefined, ...extra }, status);
 
   const showError = (req: Request, res: Response, status: number, message: string) =>
-    render(req, res, 'error', { title: 'Please try again', status, heading: 'Please try again', message }, status);
+    render(
+      req,
+      res,
+      'error',
+      { title: 'Please try again', status, heading: 'Please try again', message },
+      status,
+    );
 
   router.get('/sign-in', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo, deps.defaultReturnTo);

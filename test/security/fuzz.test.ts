@@ -41,12 +41,10 @@ const formValue: fc.Arbitrary<FormValue> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc
-      .uint8Array({ minLength: 1, maxLength: 12 })
-      .map((bytes) => ({
-        kind: 'raw' as const,
-        encoded: [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
-      })),
+    arbitrary: fc.uint8Array({ minLength: 1, maxLength: 12 }).map((bytes) => ({
+      kind: 'raw' as const,
+      encoded: [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
+    })),
   },
 );
 
