@@ -1,19 +1,14 @@
 import { expect } from 'chai';
-import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { generateSync } from 'otplib';
 import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
-import { browserAvailable, launch, listen, screenshotPath } from './browser.js';
+import { browserAvailable, launch, listen } from './browser.js';
+import { checkPage, checkedPages } from './a11y.js';
+import { END_USER_PAGES } from './pages.js';
 
-// Page-side code below runs in the browser, where these exist.
-declare const document: {
-  documentElement: { scrollWidth: number; clientWidth: number };
-  activeElement: { matches(s: string): boolean } | null;
-};
-declare const window: unknown;
 /** jsqr's CommonJS default export, typed as what it is at run time. */
 const decodeQr = jsQR as unknown as (
   data: Uint8ClampedArray,
@@ -21,33 +16,7 @@ const decodeQr = jsQR as unknown as (
   height: number,
 ) => { data: string } | null;
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const NEW_PASSWORD = 'amber window river 72';
-const checked = new Set<string>();
-
-/**
- * Every end-user page, checked where a person meets it: axe (no serious or critical violations), no
- * horizontal scroll at 360 px, and a screenshot in test-artifacts/browser/.
- */
-async function checkPage(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: screenshotPath(name), fullPage: true });
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }
-    ).axe;
-    const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id);
-  });
-  expect(violations, `${name}: axe`).to.deep.equal([]);
-  const scroll = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(scroll, `${name}: horizontal scroll at 360 px`).to.be.at.most(0);
-  checked.add(name);
-}
 
 describe('browser: every end-user flow, accessible and readable on a phone', function () {
   this.timeout(120_000);
@@ -136,9 +105,17 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
     await page.waitForURL(/flow\/change-password$/);
     await checkPage(page, 'change-password');
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Type the new password again').fill(`${NEW_PASSWORD}!`); // mismatch: refused by the server
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').waitFor();
+    await checkPage(page, 'change-password-error');
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Type the new password again').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText(/signed in as/i).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByText(/you have been signed out/i).waitFor();
+    await checkPage(page, 'signed-out');
   });
 
   it('blocked pages: a compromised account without an authenticator, and too many codes', async () => {
@@ -221,7 +198,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
     const tabTo = async (selector: string) => {
       for (let i = 0; i < 20; i++) {
         await page.keyboard.press('Tab');
-        if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+        if (await page.locator(`${selector}:focus`).count()) return;
       }
       throw new Error(`Tab never reached ${selector}`);
     };
@@ -251,5 +228,69 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
     await page.getByLabel('Type the new password again').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText(/signed in as/i).waitFor();
+  });
+
+  it('error pages: not found, an expired form, an expired flow, and registration after the grace period', async () => {
+    const page = await open(IP.london);
+    await page.goto(`${url}/auth/nothing-here`);
+    await checkPage(page, 'not-found');
+    await page.goto(`${url}/auth/sign-in`);
+    await page.context().clearCookies(); // the form's session is gone: its token no longer matches
+    await page.getByLabel('Username').fill('anyone');
+    await page.getByLabel('Password').fill('any password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /form has expired/i }).waitFor();
+    await checkPage(page, 'form-expired');
+
+    const user = await rg.addUser('kim');
+    await signIn(await open(IP.london), 'kim', user.password);
+    rg.clock.advance(60 * MINUTE);
+    const away = await open(IP.tokyo);
+    await signIn(away, 'kim', user.password);
+    await away.waitForURL(/flow\/notice$/);
+    rg.clock.advance(16 * MINUTE);
+    await away.reload();
+    await away.getByRole('heading', { name: /expired/i }).waitFor();
+    await checkPage(away, 'flow-expired');
+
+    await rg.addUser('lee', { mfa: false, password: 'lee passphrase 42' });
+    const late = await open(IP.london);
+    await signIn(late, 'lee', 'lee passphrase 42');
+    await late.getByRole('button', { name: /skip for now/i }).click();
+    rg.clock.advance(15 * 24 * 60 * MINUTE);
+    const again = await open(IP.london);
+    await signIn(again, 'lee', 'lee passphrase 42');
+    await again.waitForURL(/flow\/register$/);
+    expect(await again.getByRole('button', { name: /skip/i }).count()).to.equal(0);
+    await checkPage(again, 'register-intro-mandatory');
+  });
+
+  it('without JavaScript: risky sign-in MFA and MFA registration work end to end', async () => {
+    const user = await rg.addUser('mia');
+    await signIn(await open(IP.london), 'mia', user.password);
+    rg.clock.advance(60 * MINUTE);
+    const away = await open(IP.tokyo, { javaScriptEnabled: false });
+    await signIn(away, 'mia', user.password);
+    await away.getByRole('button', { name: /verify it/i }).click();
+    await away.getByLabel('Verification code').fill(rg.totp(user.totpSecret!));
+    await away.getByRole('button', { name: 'Verify' }).click();
+    await away.getByText(/signed in as/i).waitFor();
+
+    await rg.addUser('ned', { mfa: false, password: 'ned passphrase 42' });
+    const page = await open(IP.london, { javaScriptEnabled: false });
+    await signIn(page, 'ned', 'ned passphrase 42');
+    await page.getByRole('button', { name: 'Set it up now' }).click();
+    const secret = (await page.locator('#manual-key').textContent())!.replace(/\s/g, '');
+    await page
+      .getByLabel('6-digit code')
+      .fill(generateSync({ secret, epoch: Math.floor(rg.clock.now() / 1000) }));
+    await page.getByRole('button', { name: /verify and turn on/i }).click();
+    await page.getByRole('button', { name: /saved my codes/i }).click();
+    await page.getByText(/signed in as/i).waitFor();
+  });
+
+  it('every page in the page table was checked by the walks above', function () {
+    if (checkedPages.size === 0) this.skip(); // the walks were filtered out (mocha --grep) or skipped
+    expect(END_USER_PAGES.map((p) => p.name).filter((n) => !checkedPages.has(n))).to.deep.equal([]);
   });
 });
