@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import fc from 'fast-check';
 import { startLiveServer, type LiveServer } from './harness.js';
 import { JOURNEYS, SERVER_OPTIONS, type Journey } from './journeys.js';
@@ -88,4 +89,54 @@ describe('security: fuzzing every form field', function () {
       });
     }
   }
+});
+
+/**
+ * The answers that are not pages: the 401 JSON a protected route gives API clients, the probes and
+ * /metrics. Random Accept headers, query strings and Authorization values never get a 5xx, never echo
+ * the input, and JSON errors always carry a code and a message.
+ */
+describe('security: fuzzing the JSON answers and the operations endpoints', function () {
+  this.timeout(120_000);
+  let s: LiveServer;
+  beforeEach(async () => {
+    s = await startLiveServer({ metricsToken: 'a-long-metrics-token-123' });
+  });
+  afterEach(() => s.close());
+
+  // Only what an HTTP client can send in a header: visible ASCII, spaces and tabs.
+  const header = fc
+    .string({ unit: 'binary-ascii', maxLength: 60 })
+    .map((v) => v.replace(/[^\t\x20-\x7e]/g, ''));
+  const accept = fc.oneof(
+    fc.constantFrom('application/json', 'text/html', '*/*', 'application/json;q=0.9, text/html;q=0.1'),
+    header,
+  );
+  const query = fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 });
+
+  it(`protected route, /healthz, /readyz and /metrics (${CASES_PER_FIELD * 2} cases, seed ${SEED})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/', '/healthz', '/readyz', '/metrics'),
+        accept,
+        header,
+        query,
+        async (path, accept, authorization, params) => {
+          const res = await request(s.url)
+            .get(path)
+            .query(params)
+            .set('Accept', accept || '*/*')
+            .set('Authorization', authorization);
+          expect(res.status, `${path} ${accept}`).to.be.below(500);
+          if (path === '/metrics') expect(res.status).to.equal(404); // never without the right token
+          if (res.type === 'application/json' && res.status >= 400) {
+            expect(res.body.error).to.include.keys('code', 'message');
+          }
+          for (const value of [...Object.values(params), authorization].filter((v) => v.length > 3))
+            expect(res.text, value).to.not.contain(value);
+        },
+      ),
+      { seed: SEED, numRuns: CASES_PER_FIELD * 2, endOnFailure: true },
+    );
+  });
 });
