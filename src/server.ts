@@ -6,6 +6,7 @@ import { ConfigError } from './config/options.js';
 import { createRiskgate } from './riskgate.js';
 import { createDemoApp } from './demo/app.js';
 import { describeCredentials } from './admin/bootstrap.js';
+import { createHttpServer } from './web/httpServer.js';
 
 dotenv.config({ quiet: true });
 
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   // Shown once on this console, never logged: the first admin's password and authenticator key.
   const firstAdmin = await riskgate.adminServices.firstAdmin();
   if (firstAdmin) for (const line of describeCredentials(firstAdmin)) console.log(line);
-  const listener = app.listen(server.port, server.host, () => {
+  // Slow clients (slowloris headers, trickled bodies) are cut off: see src/web/httpServer.ts.
+  const listener = createHttpServer(app).listen(server.port, server.host, () => {
     const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : server.port;
     console.log(

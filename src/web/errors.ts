@@ -1,6 +1,6 @@
 /**
  * Expected failures are handled by routes as values; anything that reaches here is a CSRF failure
- * (403), an HTTP error from middleware (4xx), a backing service being down (503, fail closed), or
+ * (403), an HTTP error from middleware (its own 4xx), a backing service being down (503, fail closed), or
  * unexpected (500, logged with a reference id the user can quote; no details leak).
  */
 import { randomUUID } from 'node:crypto';
@@ -63,6 +63,22 @@ export function errorHandler(
     if (await storeIsDown(ping)) {
       logger.warn({ err: error, path: req.path }, 'backing store unavailable: failing closed');
       return unavailable(req, res);
+    }
+    // A 4xx from middleware (a path that cannot be decoded, a static path outside the folder) is the
+    // client's mistake: answer with its status and a plain page, never as a server error.
+    if (typeof status === 'number' && status >= 400 && status < 500 && code !== 'EBADCSRFTOKEN') {
+      return render(
+        req,
+        res,
+        'error',
+        {
+          title: 'Bad request',
+          status,
+          heading: 'This address or request cannot be used',
+          message: 'Check the address, or go back to the sign-in page and try again.',
+        },
+        status,
+      ).catch(next);
     }
     if (code === 'EBADCSRFTOKEN') {
       return render(

@@ -67,7 +67,9 @@ export function createCsrf() {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf;
       return typeof token === 'string' ? token : undefined;
     },
-    // An unreadable body is rejected by the route itself with a 400, before any state changes.
+    // An unreadable body is rejected by the route itself with a 400, before any state changes: every
+    // state-changing route must refuse to act while req.formError is set (test/security/csrf.test.ts
+    // posts an unreadable body without a token to each of them).
     skipCsrfProtection: (req) => req.formError !== undefined,
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
   });

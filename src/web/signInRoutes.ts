@@ -36,7 +36,9 @@ const signInForm = z.object({
   returnTo: z.string().max(2048).optional(),
 });
 
-const signOutForm = z.object({ scope: z.enum(['here', 'everywhere']).default('here') });
+const signOutForm = z.object({
+  scope: z.enum(['here', 'everywhere'], { message: 'Choose one of the sign-out buttons.' }).default('here'),
+});
 
 const GENERIC_FAILURE = 'The username or password is incorrect.';
 const TOO_MANY = 'Too many sign-in attempts. Wait a few minutes, then try again.';
@@ -71,6 +73,15 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
 
   const showForm = (req: Request, res: Response, status: number, extra: Record<string, unknown>) =>
     render(req, res, 'sign-in', { title: 'Sign in', returnTo: undefined, ...extra }, status);
+
+  const showError = (req: Request, res: Response, status: number, message: string) =>
+    render(
+      req,
+      res,
+      'error',
+      { title: 'Please try again', status, heading: 'Please try again', message },
+      status,
+    );
 
   router.get('/sign-in', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo, deps.defaultReturnTo);
@@ -141,9 +152,12 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
 
   router.post('/sign-out', async (req, res) => {
     const form = parseForm(signOutForm, req);
+    // Bad input changes nothing. An unreadable body also skipped the CSRF check (security.ts), so acting
+    // on it let a cross-site form posting 17 KB of junk sign people out.
+    if (!form.ok) return showError(req, res, 400, form.message);
     const userId = req.session.riskgate?.userId;
     // "Everywhere" ends every session of the account, on every instance (the store indexes them by user).
-    if (form.ok && form.value.scope === 'everywhere' && userId) await deps.revokeSessions(userId);
+    if (form.value.scope === 'everywhere' && userId) await deps.revokeSessions(userId);
     await destroySession(req);
     res.redirect(303, `${basePath}/sign-in?signedOut=1`);
   });

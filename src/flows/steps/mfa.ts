@@ -1,6 +1,7 @@
 /**
  * The MFA challenge: a TOTP or recovery code. Attempts are capped per flow (an atomic guarded
- * increment taken before checking, so parallel guesses cannot exceed it) and per user across flows.
+ * increment taken before checking, so parallel guesses cannot exceed it) and per user across flows
+ * (likewise taken before checking).
  */
 import { z } from 'zod';
 import { defineStep, type StepContext } from './step.js';
@@ -34,12 +35,17 @@ export const mfaStep = defineStep({
     const attempt = await services.store.flows.addFlowAttempt(flow.id, mfa.maxAttemptsPerFlow);
     if (attempt === null) return { event: 'tooManyAttempts' };
     flow.attempts = attempt;
+    // The per-user try is taken before the code is checked, atomically like the per-flow one: a
+    // check-then-count cap let ten flows guessing at once all past it (test/security/mfaAttacks). So a
+    // success uses one of the user's tries in the window too.
+    if ((await services.store.counters.increment(userKey, windowMs, now)) > mfa.maxFailuresPerUser) {
+      return { event: 'tooManyAttempts' };
+    }
     const method = await services.secondFactor.verify(flow.userId, input.code, now);
     if (method) {
       await services.risk.remediateSignIn(flow.userId, flow.signInId, now);
       return { event: 'verified', satisfied: { mfa: true } };
     }
-    await services.store.counters.increment(userKey, windowMs, now);
     if (attempt >= mfa.maxAttemptsPerFlow) {
       await services.store.signIns.updateSignInOutcome(flow.signInId, 'mfaFailed', now);
       return { event: 'tooManyAttempts' };

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { startLiveServer, type LiveServer } from './harness.js';
+import { SERVER_OPTIONS } from './journeys.js';
+import {
+  JOURNEYS,
+  STATE_CHANGING_ROUTES,
+  hiddenFieldsFor,
+  legitimateBody,
+  type StateChangingRoute,
+} from './routes.js';
+import { IP } from '../helpers/riskgate.js';
+
+/**
+ * Every state-changing route refuses a post without the session's own CSRF token, whichever way the
+ * token is missing, and changes nothing; the same post with the token does act (so each refusal is
+ * meaningful). The attacker has a session and a valid token of their own: not the victim's.
+ */
+describe('security: CSRF on every state-changing route', function () {
+  this.timeout(60_000);
+  let s: LiveServer;
+  afterEach(() => s?.close());
+
+  async function prepare(route: StateChangingRoute) {
+    s = await startLiveServer(SERVER_OPTIONS[route.server]);
+    const journey = await JOURNEYS[route.journey](s);
+    const hidden = hiddenFieldsFor(route, journey.client.last.html);
+    expect(hidden, `${route.name}: no form posting to ${route.action} on the journey's page`).to.not.equal(
+      null,
+    );
+    return { journey, hidden: hidden! };
+  }
+
+  for (const route of STATE_CHANGING_ROUTES) {
+    it(`${route.name}: refused without the session's token, and acts with it`, async () => {
+      const { journey, hidden } = await prepare(route);
+      const { client } = journey;
+      const attacker = s.client(IP.paris);
+      await attacker.get('/auth/sign-in');
+      const attackersToken = attacker.hidden('_csrf')!;
+      const before = await s.snapshot();
+
+      const forged: [string, () => Promise<{ status: number }>][] = [
+        [
+          'no token',
+          () =>
+            client.postRaw(
+              route.action,
+              legitimateBody(route, journey, hidden, { _csrf: { kind: 'missing' } }),
+              { follow: false },
+            ),
+        ],
+        [
+          "the attacker's own token",
+          () =>
+            client.postRaw(
+              route.action,
+              legitimateBody(route, journey, hidden, { _csrf: { kind: 'text', value: attackersToken } }),
+              { follow: false },
+            ),
+        ],
+        [
+          'a garbled token',
+          () =>
+            client.postRaw(
+              route.action,
+              legitimateBody(route, journey, hidden, { _csrf: { kind: 'text', value: `${hidden._csrf}x` } }),
+              { follow: false },
+            ),
+        ],
+        [
+          'the token in a header, not the form',
+          async () => {
+            const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+            return request(s.url)
+              .post(route.action)
+              .set('Cookie', cookie)
+              .set('X-CSRF-Token', hidden._csrf!)
+              .set('X-Forwarded-For', client.ip)
+              .type('form')
+              .send(legitimateBody(route, journey, hidden, { _csrf: { kind: 'missing' } }));
+          },
+        ],
+        [
+          // An unreadable body cannot carry a token; the route must refuse it rather than act.
+          'an oversized body (no readable token)',
+          () =>
+            client.postRaw(
+              route.action,
+              `${legitimateBody(route, journey, hidden, { _csrf: { kind: 'missing' } })}&junk=${'x'.repeat(20_000)}`,
+              { follow: false },
+            ),
+        ],
+        [
+          'a GET with the fields in the query string',
+          () => client.get(`${route.action}?${legitimateBody(route, journey, hidden)}`, { follow: false }),
+        ],
+      ];
+      for (const [how, send] of forged) {
+        const answer = await send();
+        // A GET may show the page; a post must be refused (403, 400) or redirected, never a 5xx.
+        if (how.startsWith('a GET')) expect(answer.status, `${how}: status`).to.be.below(500);
+        else expect(answer.status, `${how}: status`).to.be.within(300, 499);
+        expect(await s.snapshot(), `${how}: the store changed`).to.deep.equal(before);
+      }
+
+      // The legitimate post (page reloaded: hidden fields as rendered now) changes state.
+      await client.get(route.page);
+      const fresh = hiddenFieldsFor(route, client.last.html) ?? hidden;
+      await client.postRaw(route.action, legitimateBody(route, journey, fresh), { follow: false });
+      expect(
+        await s.snapshot(),
+        'the legitimate post changed nothing: the refusals above prove nothing',
+      ).to.not.deep.equal(before);
+    });
+  }
+});

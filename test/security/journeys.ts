@@ -1,0 +1,159 @@
+/**
+ * Ways to bring a fresh browser (a TestClient on a live server) to each end-user page, the way a person
+ * gets there: sign in at home, sign in from abroad, sign in with a leaked password, and so on. The route
+ * tables, the fuzzer and the step-skipping tests all start from these.
+ */
+import { generateSync } from 'otplib';
+import type { RiskgateOptions } from '../../src/riskgate.js';
+import { IP, MINUTE } from '../helpers/riskgate.js';
+import type { TestClient } from '../helpers/client.js';
+import type { LiveServer } from './harness.js';
+
+export const BREACHED_PASSWORD = 'password123';
+export const NEW_PASSWORD = 'copper lighthouse meadow 58';
+
+/** Servers the journeys need: registration journeys need the MFA registration policy switched on. */
+export const SERVER_OPTIONS = {
+  default: {},
+  registration: { policies: { mfaRegistration: { mode: 'on', graceDays: 14 } } },
+} satisfies Record<string, RiskgateOptions>;
+export type ServerKind = keyof typeof SERVER_OPTIONS;
+
+export interface Journey {
+  client: TestClient;
+  username: string;
+  password: string;
+  userId: string;
+  totpSecret: string | null;
+  /** A TOTP code for this journey's secret at the server's clock. */
+  code(): string;
+}
+
+export type JourneyName = keyof typeof JOURNEYS;
+
+let made = 0;
+/** Journeys may run many times on one server (the fuzzer restarts a flow it finished): new names each time. */
+function fresh(name: string): string {
+  made += 1;
+  return `${name}${made}`;
+}
+
+function journey(
+  s: LiveServer,
+  client: TestClient,
+  user: { id: string; password: string; totpSecret: string | null },
+  username: string,
+): Journey {
+  return {
+    client,
+    username,
+    password: user.password,
+    userId: user.id,
+    totpSecret: user.totpSecret,
+    code() {
+      return generateSync({ secret: this.totpSecret!, epoch: Math.floor(s.clock.now() / 1000) });
+    },
+  };
+}
+
+async function signInPage(s: LiveServer): Promise<Journey> {
+  const username = fresh('alice');
+  const user = await s.addUser(username);
+  const client = s.client(IP.london);
+  await client.get('/auth/sign-in');
+  return journey(s, client, user, username);
+}
+
+async function signedIn(s: LiveServer): Promise<Journey> {
+  const j = await signInPage(s);
+  await j.client.submit('/auth/sign-in', { username: j.username, password: j.password });
+  return j;
+}
+
+/** Signed in at home (London becomes familiar), then an hour later from Tokyo: the risky notice. */
+async function riskyNotice(s: LiveServer): Promise<Journey> {
+  const username = fresh('alice');
+  const user = await s.addUser(username);
+  await s.client(IP.london).signIn(username, user.password);
+  s.clock.advance(60 * MINUTE);
+  const away = s.client(IP.tokyo);
+  await away.signIn(username, user.password);
+  return journey(s, away, user, username);
+}
+
+async function riskyMfa(s: LiveServer): Promise<Journey> {
+  const j = await riskyNotice(s);
+  await j.client.submit('/auth/flow/notice', {}, { action: 'continue' });
+  return j;
+}
+
+/** A password in the breached list: user risk high, the compromised account notice. */
+async function compromisedNotice(s: LiveServer): Promise<Journey> {
+  const username = fresh('bob');
+  const user = await s.addUser(username, { password: BREACHED_PASSWORD });
+  const client = s.client(IP.london);
+  await client.signIn(username, BREACHED_PASSWORD);
+  return journey(s, client, user, username);
+}
+
+async function compromisedMfa(s: LiveServer): Promise<Journey> {
+  const j = await compromisedNotice(s);
+  await j.client.submit('/auth/flow/notice', {}, { action: 'continue' });
+  return j;
+}
+
+async function compromisedChangePassword(s: LiveServer): Promise<Journey> {
+  const j = await compromisedMfa(s);
+  await j.client.submit('/auth/flow/mfa', { code: j.code() });
+  return j;
+}
+
+/** An admin issued a temporary password: the next sign-in must choose a new one. */
+async function temporaryChangePassword(s: LiveServer): Promise<Journey> {
+  const username = fresh('dave');
+  const user = await s.addUser(username, { mfa: false });
+  const temporary = await s.riskgate.remediation.issueTemporaryPassword(user.id);
+  const client = s.client(IP.london);
+  await client.signIn(username, temporary);
+  return journey(s, client, { ...user, password: temporary }, username);
+}
+
+/** Needs the `registration` server: a user without MFA is asked to register (skippable for 14 days). */
+async function registerIntro(s: LiveServer): Promise<Journey> {
+  const username = fresh('carol');
+  const user = await s.addUser(username, { mfa: false });
+  const client = s.client(IP.london);
+  await client.signIn(username, user.password);
+  return journey(s, client, user, username);
+}
+
+export function manualKeyOf(html: string): string {
+  return /id="manual-key"[^>]*>([^<]+)</.exec(html)![1]!.replace(/\s/g, '');
+}
+
+async function registerVerify(s: LiveServer): Promise<Journey> {
+  const j = await registerIntro(s);
+  const scan = await j.client.submit('/auth/flow/register', {}, { action: 'start' });
+  j.totpSecret = manualKeyOf(scan.html);
+  return j;
+}
+
+async function recoveryCodes(s: LiveServer): Promise<Journey> {
+  const j = await registerVerify(s);
+  await j.client.submit('/auth/flow/register-verify', { code: j.code() });
+  return j;
+}
+
+export const JOURNEYS = {
+  signInPage,
+  signedIn,
+  riskyNotice,
+  riskyMfa,
+  compromisedNotice,
+  compromisedMfa,
+  compromisedChangePassword,
+  temporaryChangePassword,
+  registerIntro,
+  registerVerify,
+  recoveryCodes,
+} satisfies Record<string, (s: LiveServer) => Promise<Journey>>;

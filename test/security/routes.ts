@@ -1,0 +1,236 @@
+/**
+ * The route tables every adversarial suite iterates. Adding a route, page or displayed field (the admin
+ * console, for instance) means adding an entry here; the CSRF, fuzzing, injection, XSS and browser
+ * suites then cover it without further changes.
+ *
+ * - STATE_CHANGING_ROUTES: every POST a person (or an attacker) can make, with how to reach the form
+ *   that makes it, what a legitimate post sends, and, per field, an independent statement of which
+ *   values may get past validation (the fuzzer's oracle: anything else must change nothing).
+ * - END_USER_PAGES (test/browser/pages.ts): every page, for the browser and accessibility suites.
+ * - DISPLAYED_FIELDS (displayed.ts): every value a page shows that someone else can choose.
+ */
+import { decoded, type FormValue } from './forms.js';
+import { JOURNEYS, NEW_PASSWORD, type Journey, type JourneyName, type ServerKind } from './journeys.js';
+
+const textWhere =
+  (rule: (text: string) => boolean) =>
+  (value: FormValue): boolean => {
+    const text = decoded(value);
+    return text !== null && rule(text);
+  };
+
+// eslint-disable-next-line no-control-regex -- the sign-in form refuses exactly these in usernames
+const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f\ufffd]/;
+
+export interface FieldSpec {
+  name: string;
+  /**
+   * True for values that may get past validation and so may change state (a failed sign-in is
+   * recorded, a wrong MFA code uses an attempt). For every other value the route must answer 4xx (or
+   * redirect a stale post) and change nothing.
+   */
+  mayAct(value: FormValue, journey: Journey, hidden: Record<string, string>): boolean;
+}
+
+export interface StateChangingRoute {
+  name: string;
+  server: ServerKind;
+  journey: JourneyName;
+  /** The page holding the form (reloading it renders fresh hidden fields). */
+  page: string;
+  /** The form on that page: its action, and hidden fields that pick it among several. */
+  action: string;
+  match?: Record<string, string>;
+  /** What a person types; hidden fields (CSRF token, flow version, button values) come from the page. */
+  fields(journey: Journey): Record<string, string>;
+  /** Every field the post carries that a client controls, hidden ones included. */
+  inputs: FieldSpec[];
+}
+
+const csrfField: FieldSpec = {
+  name: '_csrf',
+  mayAct: (value, _j, hidden) => decoded(value) === hidden._csrf,
+};
+/** The flow version: only the version the page was rendered at is acted on (no replayed posts). */
+const versionField: FieldSpec = {
+  name: 'v',
+  mayAct: (value, _j, hidden) => {
+    const text = decoded(value);
+    return text !== null && Number(text) === Number(hidden.v);
+  },
+};
+const usernameField: FieldSpec = {
+  name: 'username',
+  mayAct: textWhere((t) => {
+    const trimmed = t.trim();
+    return trimmed.length >= 1 && trimmed.length <= 254 && !FORBIDDEN_IN_NAMES.test(trimmed);
+  }),
+};
+const passwordField: FieldSpec = {
+  name: 'password',
+  mayAct: textWhere((t) => t.length >= 1 && t.length <= 1024),
+};
+const returnToField: FieldSpec = {
+  name: 'returnTo',
+  mayAct: (value) => value.kind === 'missing' || textWhere((t) => t.length <= 2048)(value),
+};
+const oneOf = (name: string, allowed: string[]): FieldSpec => ({
+  name,
+  mayAct: textWhere((t) => allowed.includes(t)),
+});
+const mfaCodeField: FieldSpec = {
+  name: 'code',
+  mayAct: textWhere((t) => t.trim().length >= 1 && t.trim().length <= 20),
+};
+/** Registration changes state only when the code is the right one (six digits at least). */
+const registrationCodeField: FieldSpec = { name: 'code', mayAct: textWhere((t) => /^\d{6}$/.test(t.trim())) };
+/** A password change acts only when both fields agree: one fuzzed field acts only if it equals the other. */
+const passwordChangeField = (name: string): FieldSpec => ({
+  name,
+  mayAct: textWhere((t) => t === NEW_PASSWORD),
+});
+
+const flowPost = (extra: FieldSpec[]): FieldSpec[] => [csrfField, versionField, ...extra];
+
+export const STATE_CHANGING_ROUTES: StateChangingRoute[] = [
+  {
+    name: 'sign-in',
+    server: 'default',
+    journey: 'signInPage',
+    page: '/auth/sign-in',
+    action: '/auth/sign-in',
+    fields: (j) => ({ username: j.username, password: j.password }),
+    inputs: [csrfField, usernameField, passwordField, returnToField],
+  },
+  {
+    name: 'sign-out',
+    server: 'default',
+    journey: 'signedIn',
+    page: '/',
+    action: '/auth/sign-out',
+    fields: () => ({}),
+    inputs: [
+      csrfField,
+      {
+        name: 'scope',
+        mayAct: (v) => v.kind === 'missing' || textWhere((t) => ['here', 'everywhere'].includes(t))(v),
+      },
+    ],
+  },
+  {
+    name: 'sign-out everywhere',
+    server: 'default',
+    journey: 'signedIn',
+    page: '/',
+    action: '/auth/sign-out',
+    match: { scope: 'everywhere' },
+    fields: () => ({}),
+    inputs: [csrfField],
+  },
+  {
+    name: 'risky sign-in notice: verify',
+    server: 'default',
+    journey: 'riskyNotice',
+    page: '/auth/flow',
+    action: '/auth/flow/notice',
+    match: { action: 'continue' },
+    fields: () => ({}),
+    inputs: flowPost([oneOf('action', ['continue', 'notMe'])]),
+  },
+  {
+    name: "risky sign-in notice: this wasn't me",
+    server: 'default',
+    journey: 'riskyNotice',
+    page: '/auth/flow',
+    action: '/auth/flow/notice',
+    match: { action: 'notMe' },
+    fields: () => ({}),
+    inputs: flowPost([]),
+  },
+  {
+    name: 'MFA challenge',
+    server: 'default',
+    journey: 'riskyMfa',
+    page: '/auth/flow',
+    action: '/auth/flow/mfa',
+    fields: (j) => ({ code: j.code() }),
+    inputs: flowPost([mfaCodeField]),
+  },
+  {
+    name: 'compromised account notice',
+    server: 'default',
+    journey: 'compromisedNotice',
+    page: '/auth/flow',
+    action: '/auth/flow/notice',
+    fields: () => ({}),
+    inputs: flowPost([oneOf('action', ['continue'])]),
+  },
+  {
+    name: 'compromised account MFA',
+    server: 'default',
+    journey: 'compromisedMfa',
+    page: '/auth/flow',
+    action: '/auth/flow/mfa',
+    fields: (j) => ({ code: j.code() }),
+    inputs: flowPost([]),
+  },
+  {
+    name: 'forced password change',
+    server: 'default',
+    journey: 'compromisedChangePassword',
+    page: '/auth/flow',
+    action: '/auth/flow/change-password',
+    fields: () => ({ newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+    inputs: flowPost([passwordChangeField('newPassword'), passwordChangeField('confirmPassword')]),
+  },
+  {
+    name: 'temporary password change',
+    server: 'default',
+    journey: 'temporaryChangePassword',
+    page: '/auth/flow',
+    action: '/auth/flow/change-password',
+    fields: () => ({ newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+    inputs: flowPost([]),
+  },
+  {
+    name: 'MFA registration: set it up',
+    server: 'registration',
+    journey: 'registerIntro',
+    page: '/auth/flow',
+    action: '/auth/flow/register',
+    match: { action: 'start' },
+    fields: () => ({}),
+    inputs: flowPost([oneOf('action', ['start', 'skip'])]),
+  },
+  {
+    name: 'MFA registration: skip for now',
+    server: 'registration',
+    journey: 'registerIntro',
+    page: '/auth/flow',
+    action: '/auth/flow/register',
+    match: { action: 'skip' },
+    fields: () => ({}),
+    inputs: flowPost([]),
+  },
+  {
+    name: 'MFA registration: verify the first code',
+    server: 'registration',
+    journey: 'registerVerify',
+    page: '/auth/flow',
+    action: '/auth/flow/register-verify',
+    fields: (j) => ({ code: j.code() }),
+    inputs: flowPost([registrationCodeField]),
+  },
+  {
+    name: 'MFA registration: recovery codes saved',
+    server: 'registration',
+    journey: 'recoveryCodes',
+    page: '/auth/flow',
+    action: '/auth/flow/recovery-codes',
+    fields: () => ({}),
+    inputs: flowPost([]),
+  },
+];
+
+export { JOURNEYS };
+export { encodeForm, hiddenFieldsFor, legitimateBody, type FormValue } from './forms.js';
