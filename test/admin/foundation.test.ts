@@ -67,3 +67,16 @@ describe('admin foundation: the first admin', () => {
     }
   });
 });
+
+describe('admin foundation: instances starting together', () => {
+  it('create one first admin between them; the others get none and do not fail', async () => {
+    const rg = await startRiskgate();
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => rg.riskgate.adminServices.firstAdmin()));
+      expect(results.filter((r) => r !== null)).to.have.length(1);
+      expect(await rg.riskgate.store.reports.usersWithRole('admin', 10)).to.have.length(1);
+    } finally {
+      await rg.close();
+    }
+  });
+});
