@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { generateSecret, generateURI } from 'otplib';
 import type { Keys } from '../crypto/keys.js';
-import type { Store } from '../storage/types.js';
+import { DuplicateUsernameError, type Store } from '../storage/types.js';
 import { createUser, UserInputError } from '../auth/users.js';
 import { normalizeUsername } from '../auth/username.js';
 import { ADMIN_ROLE } from './types.js';
@@ -83,7 +83,13 @@ export async function ensureFirstAdmin(
   for (let n = 1; n < 100; n++) {
     const username = n === 1 ? 'admin' : `admin-${n}`;
     if (await store.users.findUserByUsername(username)) continue;
-    return createAdminAccount(store, keys, { username, issuer }, now);
+    try {
+      return await createAdminAccount(store, keys, { username, issuer }, now);
+    } catch (error) {
+      if (!(error instanceof DuplicateUsernameError)) throw error;
+      // Several instances starting together: another one created the first admin just now.
+      if ((await store.reports.usersWithRole(ADMIN_ROLE, 1)).length > 0) return null;
+    }
   }
   throw new Error('could not find a free username for the first admin');
 }

@@ -114,6 +114,12 @@ export class Reports {
     };
   }
 
+  /** A user by username (any user, risky or not), for "find a user". */
+  async findUser(username: string): Promise<{ userId: string; username: string } | null> {
+    const user = await this.deps.directory.findByUsername(username);
+    return user ? { userId: user.id, username: user.username } : null;
+  }
+
   /** Everything an admin needs to investigate one user; null when the store and directory know nothing of them. */
   async user(userId: string) {
     const { store } = this.deps;

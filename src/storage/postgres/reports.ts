@@ -2,13 +2,20 @@
  * The admin reports' paged queries, served by the indexes of migration 6 (identities by state and
  * rank, risky sign-ins by time, detections by status and time). Filters are bound parameters.
  */
-import { LEVEL_RANK, type MfaStatus, type ReportStore } from '../adminTypes.js';
-import { toDetection, type DetectionRow } from './detections.js';
-import { toIdentity, type IdentityRow } from './identities.js';
-import { toRecord, type SignInRow } from './signIns.js';
+import type { MfaStatus, ReportStore } from '../adminTypes.js';
+import {
+  detectionsList,
+  riskySignInsList,
+  riskyUsersList,
+  type ListQuery,
+  type WhereBuilder,
+} from '../reportQueries.js';
+import { toDetection } from './detections.js';
+import { toIdentity } from './identities.js';
+import { toRecord } from './signIns.js';
 import { num, numOrNull, type Pool } from './util.js';
 
-class Where {
+class Where implements WhereBuilder {
   readonly parts: string[] = [];
   readonly params: unknown[] = [];
   add(sql: string): this {
@@ -32,12 +39,13 @@ class Where {
 
 async function page<Row extends object, T>(
   pool: Pool,
-  from: string,
+  list: ListQuery,
   where: Where,
-  orderBy: string,
   request: { offset: number; limit: number },
   map: (row: Row) => T,
 ) {
+  const from = list.table;
+  const orderBy = list.orderBy.replaceAll('{tiebreak}', 'seq');
   const count = await pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${from} ${where}`, where.params);
   const params = [...where.params, request.limit, request.offset];
   const { rows } = await pool.query<Row>(
@@ -51,58 +59,17 @@ export function createReportStore(pool: Pool): ReportStore {
   return {
     async riskyUsers(query) {
       const where = new Where();
-      if (query.states === undefined) where.add(`risk_state <> 'none'`);
-      where.in('risk_state', query.states).in(
-        'risk_rank',
-        query.levels?.map((l) => LEVEL_RANK[l]),
-      );
-      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-      const orderBy =
-        query.sort === 'level'
-          ? `risk_rank ${dir}, updated_at ${dir}, user_id`
-          : `updated_at ${dir}, user_id`;
-      return page<IdentityRow, ReturnType<typeof toIdentity>>(
-        pool,
-        'identities',
-        where,
-        orderBy,
-        query,
-        toIdentity,
-      );
+      return page(pool, riskyUsersList(where, query), where, query, toIdentity);
     },
 
     async riskySignIns(query) {
-      const where = new Where()
-        .add(`risk_level <> 'none'`)
-        .in('risk_level', query.levels)
-        .in('risk_state', query.states)
-        .eq('user_id', query.userId);
-      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-      return page<SignInRow, ReturnType<typeof toRecord>>(
-        pool,
-        'sign_ins',
-        where,
-        `at ${dir}, seq ${dir}`,
-        query,
-        toRecord,
-      );
+      const where = new Where();
+      return page(pool, riskySignInsList(where, query), where, query, toRecord);
     },
 
     async detectionsPage(query) {
-      const where = new Where()
-        .eq('status', query.status)
-        .in('type', query.types)
-        .in('level', query.levels)
-        .eq('user_id', query.userId);
-      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-      return page<DetectionRow, ReturnType<typeof toDetection>>(
-        pool,
-        'detections',
-        where,
-        `created_at ${dir}, seq ${dir}`,
-        query,
-        toDetection,
-      );
+      const where = new Where();
+      return page(pool, detectionsList(where, query), where, query, toDetection);
     },
 
     async mfaRegistration(query) {

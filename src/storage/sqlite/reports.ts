@@ -3,13 +3,20 @@
  * (identities by state and rank, risky sign-ins by time, detections by status and time), so a page
  * costs about the same at 100k users as at 100. Filters are bound parameters, never spliced text.
  */
-import { LEVEL_RANK, type MfaStatus, type ReportStore } from '../adminTypes.js';
-import { toDetection, type DetectionRow } from './detections.js';
-import { toIdentity, type IdentityRow } from './identities.js';
-import { toRecord, type SignInRow } from './signIns.js';
+import type { MfaStatus, ReportStore } from '../adminTypes.js';
+import {
+  detectionsList,
+  riskySignInsList,
+  riskyUsersList,
+  type ListQuery,
+  type WhereBuilder,
+} from '../reportQueries.js';
+import { toDetection } from './detections.js';
+import { toIdentity } from './identities.js';
+import { toRecord } from './signIns.js';
 import type { Db } from './util.js';
 
-class Where {
+class Where implements WhereBuilder {
   readonly parts: string[] = [];
   readonly params: unknown[] = [];
   add(sql: string, ...params: unknown[]): this {
@@ -32,12 +39,13 @@ class Where {
 
 function page<Row, T>(
   db: Db,
-  from: string,
+  list: ListQuery,
   where: Where,
-  orderBy: string,
   request: { offset: number; limit: number },
   map: (row: Row) => T,
 ) {
+  const from = list.table;
+  const orderBy = list.orderBy.replaceAll('{tiebreak}', 'rowid');
   const total = db
     .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${where}`)
     .get(...where.params)!.n;
@@ -51,58 +59,17 @@ export function createReportStore(db: Db): ReportStore {
   return {
     async riskyUsers(query) {
       const where = new Where();
-      if (query.states === undefined) where.add(`risk_state <> 'none'`);
-      where.in('risk_state', query.states).in(
-        'risk_rank',
-        query.levels?.map((l) => LEVEL_RANK[l]),
-      );
-      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-      const orderBy =
-        query.sort === 'level'
-          ? `risk_rank ${dir}, updated_at ${dir}, user_id`
-          : `updated_at ${dir}, user_id`;
-      return page<IdentityRow, ReturnType<typeof toIdentity>>(
-        db,
-        'identities',
-        where,
-        orderBy,
-        query,
-        toIdentity,
-      );
+      return page(db, riskyUsersList(where, query), where, query, toIdentity);
     },
 
     async riskySignIns(query) {
-      const where = new Where()
-        .add(`risk_level <> 'none'`)
-        .in('risk_level', query.levels)
-        .in('risk_state', query.states)
-        .eq('user_id', query.userId);
-      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-      return page<SignInRow, ReturnType<typeof toRecord>>(
-        db,
-        'sign_ins',
-        where,
-        `at ${dir}, rowid ${dir}`,
-        query,
-        toRecord,
-      );
+      const where = new Where();
+      return page(db, riskySignInsList(where, query), where, query, toRecord);
     },
 
     async detectionsPage(query) {
-      const where = new Where()
-        .eq('status', query.status)
-        .in('type', query.types)
-        .in('level', query.levels)
-        .eq('user_id', query.userId);
-      const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-      return page<DetectionRow, ReturnType<typeof toDetection>>(
-        db,
-        'detections',
-        where,
-        `created_at ${dir}, rowid ${dir}`,
-        query,
-        toDetection,
-      );
+      const where = new Where();
+      return page(db, detectionsList(where, query), where, query, toDetection);
     },
 
     async mfaRegistration(query) {
