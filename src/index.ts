@@ -12,3 +12,13 @@ export type { Store } from './storage/types.js';
 export { openSqliteStore } from './storage/sqlite/index.js';
 export { hashPassword } from './auth/passwordHasher.js';
 export { createUser } from './auth/users.js';
+export type {
+  AdminPlugins,
+  AdminPluginContext,
+  AdminRouteFactory,
+  AuditFn,
+  PolicyExclusions,
+} from './admin/types.js';
+export type { ActorRef, AuditEntry, RiskHistoryEntry } from './storage/adminTypes.js';
+export { ActionRefused } from './admin/actions.js';
+export { sendApiError, parseApi } from './admin/api/respond.js';

@@ -5,6 +5,7 @@ import { configFromEnv } from './config/env.js';
 import { ConfigError } from './config/options.js';
 import { createRiskgate } from './riskgate.js';
 import { createDemoApp } from './demo/app.js';
+import { describeCredentials } from './admin/bootstrap.js';
 
 dotenv.config({ quiet: true });
 
@@ -13,6 +14,9 @@ async function main(): Promise<void> {
   const riskgate = await createRiskgate(options);
   const app = createDemoApp(riskgate);
   const hasUsers = (await riskgate.store.users.countUsers()) > 0;
+  // Shown once on this console, never logged: the first admin's password and authenticator key.
+  const firstAdmin = await riskgate.adminServices.firstAdmin();
+  if (firstAdmin) for (const line of describeCredentials(firstAdmin)) console.log(line);
   const listener = app.listen(server.port, server.host, () => {
     const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : server.port;

@@ -2,6 +2,7 @@
 import type { ActorRef, AuditEntry, AuditQuery } from '../storage/adminTypes.js';
 import type { Store } from '../storage/types.js';
 import type { AuditFn, AuditInput } from './types.js';
+import type { AuditQueryInput } from './schemas.js';
 
 export class AuditLog {
   constructor(
@@ -28,5 +29,12 @@ export class AuditLog {
 
   list(query: AuditQuery): Promise<AuditEntry[]> {
     return this.store.audit.listAudit(query);
+  }
+
+  /** One page for the console and the API: entries and the `before` cursor of the next page. */
+  async page(query: AuditQueryInput): Promise<{ entries: AuditEntry[]; next: number | null }> {
+    const { actor, action, target, result, before, limit } = query;
+    const entries = await this.list({ actorId: actor, action, targetId: target, result, before, limit });
+    return { entries, next: entries.length === limit ? entries[entries.length - 1]!.seq : null };
   }
 }

@@ -9,18 +9,12 @@ import type { SecondFactor } from '../mfa/secondFactor.js';
 import type { Store } from '../storage/types.js';
 import type { RiskgateConfig } from '../config/options.js';
 import { parseForm } from '../web/forms.js';
+import { mfaInput } from '../flows/steps/mfa.js';
 import { safeReturnTo } from '../web/returnTo.js';
 import { elevateSession } from '../web/sessionTransitions.js';
 import type { AdminRender } from './types.js';
 
-const codeForm = z.object({
-  code: z
-    .string({ message: 'Enter the code from your authenticator app.' })
-    .trim()
-    .min(1, 'Enter the code from your authenticator app.')
-    .max(20, 'That code is too long: enter the 6-digit code or a recovery code.'),
-  returnTo: z.string().max(2048).optional(),
-});
+const codeForm = mfaInput.extend({ returnTo: z.string().max(2048).optional() });
 
 export interface ConsoleMfaDeps {
   store: Store;

@@ -21,6 +21,7 @@ import { Reports } from './reports.js';
 import { listConsoleRoutes } from './console/listPages.js';
 import { actionConsoleRoutes } from './console/actionPages.js';
 import { riskApiRoutes } from './api/riskRoutes.js';
+import { ensureFirstAdmin, type AdminCredentials } from './bootstrap.js';
 
 export type {
   AdminPlugins,
@@ -53,6 +54,8 @@ export interface AdminServices {
   tokens: ApiTokens;
   actions: AdminActions;
   reports: Reports;
+  /** Creates the first admin when there is none yet (built-in directory); its credentials, once. */
+  firstAdmin(): Promise<AdminCredentials | null>;
 }
 
 export function createAdmin(deps: AdminDeps): { router: Router; services: AdminServices } {
@@ -60,7 +63,14 @@ export function createAdmin(deps: AdminDeps): { router: Router; services: AdminS
   const tokens = new ApiTokens(deps.store, deps.keys, deps.now);
   const actions = new AdminActions({ ...deps, audit, policyExclusions: deps.plugins.policyExclusions });
   const reports = new Reports(deps);
-  const services: AdminServices = { audit, tokens, actions, reports };
+  const issuer = deps.config.mfa.issuer ?? deps.config.appName;
+  const services: AdminServices = {
+    audit,
+    tokens,
+    actions,
+    reports,
+    firstAdmin: () => ensureFirstAdmin(deps.store, deps.keys, issuer, deps.now()),
+  };
   const router = createAdminRouter({
     ...deps,
     audit,

@@ -19,6 +19,11 @@ export interface ReportDeps {
   now: () => number;
 }
 
+/** The store's window for a 1-based page. */
+function window(query: { page: number; perPage: number }) {
+  return { offset: (query.page - 1) * query.perPage, limit: query.perPage };
+}
+
 function pageInfo(total: number, page: number, perPage: number) {
   return { total, page, perPage, pages: Math.max(1, Math.ceil(total / perPage)) };
 }
@@ -39,8 +44,7 @@ export class Reports {
       states: query.state,
       sort: query.sort,
       order: query.order,
-      offset: (query.page - 1) * query.perPage,
-      limit: query.perPage,
+      ...window(query),
     });
     const names = await this.names(result.rows.map((r) => r.userId));
     return {
@@ -62,8 +66,7 @@ export class Reports {
       states: query.state,
       userId: query.user,
       order: query.order,
-      offset: (query.page - 1) * query.perPage,
-      limit: query.perPage,
+      ...window(query),
     });
     return { ...pageInfo(result.total, query.page, query.perPage), signIns: result.rows };
   }
@@ -75,8 +78,7 @@ export class Reports {
       levels: query.level,
       userId: query.user,
       order: query.order,
-      offset: (query.page - 1) * query.perPage,
-      limit: query.perPage,
+      ...window(query),
     });
     const names = await this.names(result.rows.map((d) => d.userId));
     return {
@@ -92,8 +94,7 @@ export class Reports {
     const result = await this.deps.store.reports.mfaRegistration({
       status: query.status,
       graceStartedAfter: now - graceMs,
-      offset: (query.page - 1) * query.perPage,
-      limit: query.perPage,
+      ...window(query),
     });
     return {
       ...pageInfo(result.total, query.page, query.perPage),
@@ -111,6 +112,12 @@ export class Reports {
         };
       }),
     };
+  }
+
+  /** A user by username (any user, risky or not), for "find a user". */
+  async findUser(username: string): Promise<{ userId: string; username: string } | null> {
+    const user = await this.deps.directory.findByUsername(username);
+    return user ? { userId: user.id, username: user.username } : null;
   }
 
   /** Everything an admin needs to investigate one user; null when the store and directory know nothing of them. */

@@ -132,3 +132,12 @@ export const excludeInput = z.object({
   policy: z.enum(EXCLUDABLE_POLICIES, { message: 'Choose a policy.' }),
   reason: reasonField,
 });
+
+export const userLookupQuery = z.object({
+  username: z
+    .string({ message: 'Enter a username.' })
+    .trim()
+    .min(1, 'Enter a username.')
+    .max(254, 'That username is too long.')
+    .refine((v) => !CONTROL.test(v), 'That username contains characters that cannot be used.'),
+});

@@ -7,6 +7,7 @@ import { createUser, setUserPassword, UserInputError } from '../auth/users.js';
 import { ENV_VARIABLES } from '../config/env.js';
 import path from 'node:path';
 import { seedDemo } from './demo.js';
+import { ADMIN_COMMANDS } from './adminCommands.js';
 import { queueLeakedPairs } from '../jobs/leakedPairs.js';
 import { parseLeakFile } from './leakFile.js';
 import { FEED_NAMES, type FeedName } from '../signals/feeds/feeds.js';
@@ -34,7 +35,7 @@ export interface CommandContext {
   out: (line: string) => void;
 }
 
-interface Command {
+export interface Command {
   summary: string;
   options?: ParseArgsConfig['options'];
   run?(context: CommandContext): Promise<void>;
@@ -84,7 +85,7 @@ const list = (value: unknown) =>
         .filter(Boolean)
     : [];
 
-export const COMMANDS: Record<string, Command> = {
+const CORE_COMMANDS: Record<string, Command> = {
   'user:create': {
     summary: 'user:create <username> [--email E] [--groups a,b] --password-stdin',
     options: { ...passwordOptions, email: { type: 'string' }, groups: { type: 'string' } },
@@ -238,3 +239,5 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+export const COMMANDS: Record<string, Command> = { ...CORE_COMMANDS, ...ADMIN_COMMANDS };

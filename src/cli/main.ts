@@ -9,6 +9,7 @@ import { UserInputError } from '../auth/users.js';
 import { DuplicateUsernameError } from '../storage/types.js';
 import { RemediationRefused } from '../remediation/passwordActions.js';
 import { COMMANDS, type CommandContext } from './commands.js';
+import { ActionRefused } from '../admin/actions.js';
 
 dotenv.config({ quiet: true });
 
@@ -59,6 +60,7 @@ main(process.argv.slice(2)).then(
     const expected =
       error instanceof UserInputError ||
       error instanceof RemediationRefused ||
+      error instanceof ActionRefused ||
       error instanceof ConfigError ||
       error instanceof DuplicateUsernameError;
     const isArgs =

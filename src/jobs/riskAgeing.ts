@@ -16,7 +16,8 @@ export function riskAgeingJob(
     intervalMs,
     async run(now) {
       const users = await store.detections.ageDetections('low', now - lowAfterDays * DAY_MS, now);
-      for (const userId of users) await risk.recomputeUserRisk(userId, now, { kind: 'system', job: 'riskAgeing' });
+      for (const userId of users)
+        await risk.recomputeUserRisk(userId, now, { kind: 'system', job: 'riskAgeing' });
       return `closed low detections older than ${lowAfterDays} days for ${users.length} user(s)`;
     },
   };

@@ -125,4 +125,11 @@ describe('admin console pages and forms', () => {
     expect((await fx.console.get(`${ADMIN}/sign-ins/%00`)).status).to.equal(404);
     expect((await fx.console.get(`${ADMIN}/nowhere`)).status).to.equal(404);
   });
+
+  it('finds any user by username, risky or not', async () => {
+    const page = await fx.console.get(`${ADMIN}/users/find?username=ALICE`);
+    expect(page.html).to.contain('<h1>alice</h1>');
+    expect((await fx.console.get(`${ADMIN}/users/find?username=nobody`)).status).to.equal(404);
+    expect((await fx.console.get(`${ADMIN}/users/find?username=`)).status).to.equal(400);
+  });
 });

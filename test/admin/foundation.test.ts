@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { TestClient } from '../helpers/client.js';
-import { ADMIN, API, api, nextCode, startAdminFixture, type AdminFixture } from './helpers.js';
+import { ADMIN, API, api, nextCode, signInAdmin, startAdminFixture, type AdminFixture } from './helpers.js';
+import { IP, MINUTE, startRiskgate } from '../helpers/riskgate.js';
+import { describeCredentials } from '../../src/admin/bootstrap.js';
 
 describe('admin foundation: console access, MFA step-up, tokens, audit', () => {
   let fx: AdminFixture;
@@ -47,5 +49,54 @@ describe('admin foundation: console access, MFA step-up, tokens, audit', () => {
     });
     expect(audit.body.entries[0].actor).to.deep.equal({ kind: 'user', id: fx.admin.id, name: 'root' });
     expect(JSON.stringify(audit.body)).to.not.contain(token);
+  });
+});
+
+describe('admin foundation: the first admin', () => {
+  it('is created once when there is no admin, and its one-time credentials open the console', async () => {
+    const rg = await startRiskgate();
+    try {
+      const credentials = await rg.riskgate.adminServices.firstAdmin();
+      expect(credentials!.username).to.equal('admin');
+      expect(await rg.riskgate.adminServices.firstAdmin()).to.equal(null);
+      expect(describeCredentials(credentials!).join('\n')).to.contain(credentials!.password);
+      const client = await signInAdmin(rg, 'admin', credentials!.password, credentials!.totpSecret);
+      expect((await client.get(`${ADMIN}/`)).html).to.contain('Users at risk');
+    } finally {
+      await rg.close();
+    }
+  });
+});
+
+describe('admin foundation: instances starting together', () => {
+  it('create one first admin between them; the others get none and do not fail', async () => {
+    const rg = await startRiskgate();
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => rg.riskgate.adminServices.firstAdmin()));
+      expect(results.filter((r) => r !== null)).to.have.length(1);
+      expect(await rg.riskgate.store.reports.usersWithRole('admin', 10)).to.have.length(1);
+    } finally {
+      await rg.close();
+    }
+  });
+});
+
+describe('admin foundation: MFA passed at sign-in counts for the console', () => {
+  it('an admin whose risky sign-in went through MFA opens the console without a second code', async () => {
+    const rg = await startRiskgate();
+    try {
+      const boss = await rg.addUser('boss', { roles: ['admin'] });
+      await new TestClient(rg.app, IP.london).signIn('boss', boss.password);
+      rg.clock.advance(60 * MINUTE);
+      const away = new TestClient(rg.app, IP.tokyo);
+      await away.signIn('boss', boss.password);
+      await away.submit('/auth/flow/notice', {}, { action: 'continue' });
+      await away.submit('/auth/flow/mfa', { code: rg.totp(boss.totpSecret!) });
+      const page = await away.get(`${ADMIN}/`, { follow: false });
+      expect(page.status).to.equal(200);
+      expect(page.html).to.contain('Users at risk');
+    } finally {
+      await rg.close();
+    }
   });
 });

@@ -4,8 +4,9 @@ import { expect } from 'chai';
 import { TestClient } from '../helpers/client.js';
 import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
 import type { RiskgateOptions } from '../../src/riskgate.js';
-import type { DetectionDraft, RiskLevel } from '../../src/domain/risk.js';
-import type { SignInRecord } from '../../src/domain/signIn.js';
+import type { DetectionDraft } from '../../src/domain/risk.js';
+export { signInRecord } from './records.js';
+import { signInRecord } from './records.js';
 import { RiskService } from '../../src/remediation/riskService.js';
 
 export const ADMIN = '/admin';
@@ -37,8 +38,8 @@ export async function signInAdmin(rg: TestRiskgate, username: string, password: 
   return client;
 }
 
-export async function startAdminFixture(options: RiskgateOptions = {}): Promise<AdminFixture> {
-  const rg = await startRiskgate(options);
+/** An admin with an authenticator, signed in past the step-up, and an API token, on a running Riskgate. */
+export async function adminFixtureOn(rg: TestRiskgate): Promise<Omit<AdminFixture, 'close'>> {
   const admin = await rg.addUser('root', { roles: ['admin'] });
   const console = await signInAdmin(rg, 'root', admin.password, admin.totpSecret!);
   const { token } = await rg.riskgate.adminServices.tokens.create('tests', {
@@ -46,50 +47,19 @@ export async function startAdminFixture(options: RiskgateOptions = {}): Promise<
     id: admin.id,
     name: 'root',
   });
-  return { rg, admin, console, token, close: () => rg.close() };
+  return { rg, admin, console, token };
 }
 
-export function api(fixture: AdminFixture) {
+export async function startAdminFixture(options: RiskgateOptions = {}): Promise<AdminFixture> {
+  const rg = await startRiskgate(options);
+  return { ...(await adminFixtureOn(rg)), close: () => rg.close() };
+}
+
+export function api(fixture: Pick<AdminFixture, 'rg' | 'token'>) {
   const auth = (r: request.Test) => r.set('Authorization', `Bearer ${fixture.token}`);
   return {
     get: (path: string) => auth(request(fixture.rg.app).get(`${API}${path}`)),
     post: (path: string, body: object = {}) => auth(request(fixture.rg.app).post(`${API}${path}`).send(body)),
-  };
-}
-
-/** A sign-in of `userId` from London with the given risk, stored like the pipeline stores one. */
-export function signInRecord(
-  id: string,
-  userId: string,
-  username: string,
-  at: number,
-  riskLevel: RiskLevel = 'medium',
-): SignInRecord {
-  return {
-    id,
-    userId,
-    username,
-    context: {
-      at,
-      ip: '81.2.69.142',
-      network: '81.2.69.0/24',
-      geo: { country: 'GB', city: 'London', latitude: 51.5, longitude: -0.09 },
-      device: {
-        userAgent: 'Mozilla/5.0 Chrome/120.0',
-        browser: 'Chrome 120',
-        browserFamily: 'Chrome',
-        os: 'Windows 10',
-        deviceType: 'desktop',
-        deviceId: 'device-1',
-      },
-    },
-    outcome: 'interrupted',
-    riskLevel,
-    riskState: riskLevel === 'none' ? 'none' : 'atRisk',
-    userRiskLevel: 'none',
-    decision: 'requireMfa',
-    reportOnly: [],
-    updatedAt: at,
   };
 }
 
@@ -110,7 +80,7 @@ export const LEAKED: DetectionDraft = {
 
 /** Gives a user a risky sign-in with `drafts` through the real RiskService (risk level, history). */
 export async function seedRisk(
-  fx: AdminFixture,
+  fx: Pick<AdminFixture, 'rg'>,
   userId: string,
   username: string,
   drafts: DetectionDraft[] = [TRAVEL],

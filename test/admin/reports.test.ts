@@ -88,4 +88,14 @@ describe('admin reports (API): server-side paging, filters and sort', () => {
     const missing = await api(fx).get('/mfa-registration?status=notRegistered');
     expect(missing.body.users.map((u: { username: string }) => u.username)).to.deep.equal(['late', 'never']);
   });
+
+  it('looks any user up by username', async () => {
+    const bob = await fx.rg.addUser('bob');
+    expect((await api(fx).get('/users/lookup?username=bob')).body).to.deep.equal({
+      userId: bob.id,
+      username: 'bob',
+    });
+    expect((await api(fx).get('/users/lookup?username=nobody')).status).to.equal(404);
+    expect((await api(fx).get('/users/lookup')).body.error.field).to.equal('username');
+  });
 });

@@ -10,6 +10,7 @@ import { signIn, T0 } from './signInFixture.js';
 import { describePolicyStoreContract } from './policyContract.js';
 import type { DetectionDraft } from '../../src/domain/risk.js';
 import type { FlowRecord } from '../../src/domain/flow.js';
+import { describeAdminContract } from './adminContract.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -91,6 +92,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     });
 
     describePolicyStoreContract(() => store);
+    describeAdminContract(() => store);
 
     describe('users', () => {
       const input = {

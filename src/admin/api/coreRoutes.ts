@@ -17,16 +17,7 @@ export function coreApiRoutes(deps: { audit: AuditLog; tokens: ApiTokens }): Adm
     router.get('/audit', async (req, res) => {
       const query = parseApi(auditQueryInput, req, res, 'query');
       if (!query) return;
-      const { actor, action, target, result, before, limit } = query;
-      const entries = await deps.audit.list({
-        actorId: actor,
-        action,
-        targetId: target,
-        result,
-        before,
-        limit,
-      });
-      res.json({ entries, next: entries.length === limit ? entries[entries.length - 1]!.seq : null });
+      res.json(await deps.audit.page(query));
     });
 
     router.get('/tokens', async (_req, res) => {

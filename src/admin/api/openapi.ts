@@ -14,6 +14,7 @@ import {
   riskyUsersQuery,
   tokenCreateInput,
   tokenRevokeInput,
+  userLookupQuery,
 } from '../schemas.js';
 import { POLICY_OPERATIONS } from '../policies/openapi.js';
 
@@ -73,6 +74,13 @@ const READS: Operation[] = [
     tag: 'actions',
     summary: 'Dismiss the risk of many users (each audited); users not at risk are listed in `refused`',
     body: bulkDismissInput,
+  },
+  {
+    method: 'get',
+    path: '/users/lookup',
+    tag: 'reports',
+    summary: 'Find any user by username: their id',
+    query: userLookupQuery,
   },
   {
     method: 'get',

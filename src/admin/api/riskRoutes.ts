@@ -11,6 +11,7 @@ import {
   mfaRegistrationQuery,
   riskySignInsQuery,
   riskyUsersQuery,
+  userLookupQuery,
 } from '../schemas.js';
 import { parseApi, sendApiError } from './respond.js';
 
@@ -55,6 +56,14 @@ export function riskApiRoutes(deps: RiskApiDeps): AdminRouteFactory {
       const body = parseApi(bulkDismissInput, req, res, 'body');
       if (!body) return;
       res.json(await actions.bulkDismiss(adminLocals(res).admin, body.userIds, body.reason));
+    });
+
+    router.get('/users/lookup', async (req, res) => {
+      const query = parseApi(userLookupQuery, req, res, 'query');
+      if (!query) return;
+      const user = await reports.findUser(query.username);
+      if (!user) return sendApiError(res, 404, 'notFound', 'No user with that username.');
+      res.json(user);
     });
 
     router.get('/users/:id', async (req, res) => {

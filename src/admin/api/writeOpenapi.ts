@@ -4,4 +4,4 @@ import { buildOpenApi } from './openapi.js';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 writeFileSync('openapi/admin-api.json', `${JSON.stringify(buildOpenApi(version), null, 2)}\n`);
-console.log('wrote openapi/admin-api.json');
+process.stdout.write('wrote openapi/admin-api.json\n');

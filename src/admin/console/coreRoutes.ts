@@ -28,16 +28,7 @@ export function coreConsoleRoutes(deps: { audit: AuditLog; tokens: ApiTokens }):
     router.get('/audit', async (req, res) => {
       const query = parseQuery(auditQueryInput, req);
       if (!query.ok) return badRequest(render, req, res, query.message);
-      const { actor, action, target, result, before, limit } = query.value;
-      const entries = await deps.audit.list({
-        actorId: actor,
-        action,
-        targetId: target,
-        result,
-        before,
-        limit,
-      });
-      const next = entries.length === limit ? entries[entries.length - 1]!.seq : null;
+      const { entries, next } = await deps.audit.page(query.value);
       await render(req, res, 'admin/audit', { title: 'Audit log', entries, filters: query.value, next });
     });
 

@@ -3,10 +3,16 @@ import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { Reports } from '../reports.js';
 import type { AdminRender, AdminRouteFactory } from '../types.js';
-import { detectionsQuery, mfaRegistrationQuery, riskySignInsQuery, riskyUsersQuery } from '../schemas.js';
+import {
+  detectionsQuery,
+  mfaRegistrationQuery,
+  riskySignInsQuery,
+  riskyUsersQuery,
+  userLookupQuery,
+} from '../schemas.js';
 import { DETECTION_LEVELS, DETECTION_TYPES, RISK_STATES } from '../../domain/risk.js';
 import { MFA_STATUSES } from '../../storage/adminTypes.js';
-import { badRequest, parseQuery } from './pageInput.js';
+import { badRequest, notFoundPage, parseQuery } from './pageInput.js';
 
 /** Links to other pages of the same list keep every filter. */
 export function pageLinker(req: Request, base: string) {
@@ -52,6 +58,14 @@ function listPage<T, R>(
 export function listConsoleRoutes(reports: Reports, canBulkDismiss = true): AdminRouteFactory {
   return ({ render }) => {
     const router = Router();
+    // Before /users/:id (in the action pages): "find" is not an id.
+    router.get('/users/find', async (req, res) => {
+      const query = parseQuery(userLookupQuery, req);
+      if (!query.ok) return badRequest(render, req, res, query.message);
+      const user = await reports.findUser(query.value.username);
+      if (!user) return notFoundPage(render, req, res, 'user');
+      res.redirect(303, `${res.locals.adminBase as string}/users/${encodeURIComponent(user.userId)}`);
+    });
     listPage(
       router,
       render,

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { defineStep, type StepContext } from './step.js';
 
-const mfaInput = z.object({
+/** The code field of every MFA challenge (sign-in flows and the admin console's step-up). */
+export const mfaInput = z.object({
   code: z
     .string({ message: 'Enter the code from your authenticator app.' })
     .trim()

@@ -114,11 +114,13 @@ export function createReportStore(db: Db): ReportStore {
           'i.totp_secret IS NULL AND (i.mfa_prompted_at IS NULL OR i.mfa_prompted_at <= @cutoff)',
       };
       const from = 'users u LEFT JOIN identities i ON i.user_id = u.id';
-      const counts = db
-        .prepare<{ cutoff: number }, Record<MfaStatus, number | null>>(
-          `SELECT ${Object.entries(condition)
-            .map(([status, sql]) => `SUM(CASE WHEN ${sql} THEN 1 ELSE 0 END) AS ${status}`)
-            .join(', ')} FROM ${from}`,
+      // Counted on the identities' partial indexes, not by joining every user: users without an
+      // identity row have never registered, so "not registered" is the rest of the users.
+      const counted = db
+        .prepare<{ cutoff: number }, { users: number; registered: number; inGrace: number }>(
+          `SELECT (SELECT COUNT(*) FROM users) AS users,
+             (SELECT COUNT(*) FROM identities WHERE totp_secret IS NOT NULL) AS registered,
+             (SELECT COUNT(*) FROM identities WHERE totp_secret IS NULL AND mfa_prompted_at > @cutoff) AS inGrace`,
         )
         .get({ cutoff })!;
       const where = query.status ? `WHERE ${condition[query.status]}` : '';
@@ -132,9 +134,9 @@ export function createReportStore(db: Db): ReportStore {
         )
         .all({ cutoff, limit: query.limit, offset: query.offset });
       const known = {
-        registered: counts.registered ?? 0,
-        inGrace: counts.inGrace ?? 0,
-        notRegistered: counts.notRegistered ?? 0,
+        registered: counted.registered,
+        inGrace: counted.inGrace,
+        notRegistered: Math.max(0, counted.users - counted.registered - counted.inGrace),
       };
       return {
         counts: known,
