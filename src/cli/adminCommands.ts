@@ -27,13 +27,6 @@ function services(context: CommandContext) {
   const keys = new Keys(resolveSecrets(context.config).masterKey);
   const audit = new AuditLog(context.store, Date.now);
   const directory = new BuiltinDirectory(context.store.users);
-  const policyService = new PolicyService({
-    store: context.store,
-    directory,
-    defaults: context.config.policies,
-    cacheTtlMs: 0,
-    now: Date.now,
-  });
   const actions = new AdminActions({
     store: context.store,
     directory,
@@ -42,11 +35,18 @@ function services(context: CommandContext) {
     revokeSessions: (userId) => context.store.sessions.destroyUserSessions(userId),
     now: Date.now,
   });
+  // The stored policies (the configured ones only seed an empty store), as the server uses them.
+  const policies = new PolicyService({
+    store: context.store,
+    directory,
+    defaults: context.config.policies,
+    cacheTtlMs: 0,
+    now: Date.now,
+  });
   const reports = new Reports({
     store: context.store,
     directory,
-    // The stored policies rule once seeded; the configured ones are only the first-start defaults.
-    policies: () => policyService.effective(),
+    policies: () => policies.effective(),
     now: Date.now,
   });
   return { keys, audit, actions, reports, tokens: new ApiTokens(context.store, keys, Date.now) };

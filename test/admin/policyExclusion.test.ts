@@ -1,8 +1,8 @@
 /**
  * "Exclude the user from policy" goes through the PolicyExclusions interface that the policy store
- * implements. The store is not part of this module, so this test plugs in the smallest implementation
- * of the interface (a list) to check the action's own behaviour: offered only when wired, audited,
- * refused when already excluded.
+ * implements. The first suite plugs in the smallest implementation of the interface (a list) to check
+ * the action's own behaviour: audited, refused when already excluded; the second uses the stored
+ * policies Riskgate wires by default.
  */
 import { expect } from 'chai';
 import type { PolicyExclusions } from '../../src/admin/types.js';
@@ -65,20 +65,23 @@ describe('admin: exclude a user from a policy (through PolicyExclusions)', () =>
   });
 });
 
-describe('admin: without a policy store, "exclude from policy" is not offered', () => {
+describe('admin: with the stored policies (the default), "exclude from policy" writes the policy', () => {
   let fx: AdminFixture;
   beforeEach(async () => {
     fx = await startAdminFixture();
   });
   afterEach(() => fx.close());
 
-  it('is neither on the user page nor in the API', async () => {
+  it('is on the user page, and the API action adds the user to the stored policy', async () => {
     const alice = await fx.rg.addUser('alice');
-    expect((await fx.console.get(`${ADMIN}/users/${alice.id}`)).html).to.not.contain('Exclude from a policy');
+    expect((await fx.console.get(`${ADMIN}/users/${alice.id}`)).html).to.contain('Exclude from a policy');
     const res = await api(fx).post(`/users/${alice.id}/exclude-from-policy`, {
       policy: 'userRisk',
       reason: 'x y z',
     });
-    expect(res.status).to.equal(404);
+    expect(res.status).to.equal(200);
+    const current = await fx.rg.riskgate.policies.current();
+    expect(current.policies.userRisk.scope.excludeUsers).to.deep.equal([alice.id]);
+    expect(current.reason).to.equal('x y z');
   });
 });

@@ -6,8 +6,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
+import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('test-artifacts', 'browser');
@@ -46,4 +47,41 @@ export async function listen(app: Express): Promise<{ server: Server; url: strin
 export function screenshotPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, `${name}.png`);
+}
+
+export interface BrowserFixture {
+  rg: TestRiskgate;
+  browser: Browser;
+  url: string;
+  /** A new page at phone width whose requests come from `ip` (the server trusts loopback proxies). */
+  page(ip: string): Promise<Page>;
+}
+
+/** Registers hooks that give each test a fresh Riskgate served over HTTP and a fresh chromium. */
+export function useBrowserFixture(): () => BrowserFixture {
+  let fixture: BrowserFixture | null = null;
+  let server: Server | null = null;
+  beforeEach(async function () {
+    if (!browserAvailable(this)) return;
+    const rg = await startRiskgate();
+    const listening = await listen(rg.app);
+    server = listening.server;
+    const browser = await launch();
+    const page = async (ip: string) => {
+      const context = await browser.newContext({
+        extraHTTPHeaders: { 'X-Forwarded-For': ip },
+        viewport: { width: 390, height: 844 },
+      });
+      return context.newPage();
+    };
+    fixture = { rg, browser, url: listening.url, page };
+  });
+  afterEach(async () => {
+    await fixture?.browser.close();
+    server?.close();
+    await fixture?.rg.close();
+    fixture = null;
+    server = null;
+  });
+  return () => fixture!;
 }

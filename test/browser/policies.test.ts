@@ -4,38 +4,19 @@
  * and opens the report-only results. Screenshots go to test-artifacts/browser/.
  */
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { startRiskgate, IP, type TestRiskgate } from '../helpers/riskgate.js';
+import type { Page } from 'playwright-core';
+import { IP } from '../helpers/riskgate.js';
 import { signInAtHomeThenAbroad } from '../helpers/scenarios.js';
-import { browserAvailable, launch, listen, screenshotPath } from './browser.js';
+import { screenshotPath, useBrowserFixture } from './browser.js';
 
 describe('browser: admin edits the policies with an impact preview', function () {
   this.timeout(60_000);
-  let rg: TestRiskgate;
-  let browser: Browser;
-  let server: Server;
-  let url: string;
-
-  beforeEach(async function () {
-    if (!browserAvailable(this)) return;
-    rg = await startRiskgate();
-    ({ server, url } = await listen(rg.app));
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    server?.close();
-    await rg?.close();
-  });
+  const fixture = useBrowserFixture();
 
   async function adminPage(): Promise<Page> {
+    const { rg, url } = fixture();
     const admin = await rg.addUser('root', { roles: ['admin'] });
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-Forwarded-For': IP.london },
-      viewport: { width: 390, height: 844 },
-    });
-    const page = await context.newPage();
+    const page = await fixture().page(IP.london);
     await page.goto(`${url}/admin/policies`);
     await page.getByLabel(/username/i).fill('root');
     await page.getByLabel(/password/i).fill(admin.password);
@@ -49,6 +30,7 @@ describe('browser: admin edits the policies with an impact preview', function ()
   }
 
   it('previews, saves, and lists report-only results, every field reachable by its label', async () => {
+    const { rg } = fixture();
     await signInAtHomeThenAbroad(rg, 'alice');
     const page = await adminPage();
     await page.screenshot({ path: screenshotPath('policies-01-edit'), fullPage: true });

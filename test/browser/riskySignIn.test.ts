@@ -1,37 +1,14 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
-import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
-import { browserAvailable, launch, listen, screenshotPath } from './browser.js';
+import { IP, MINUTE } from '../helpers/riskgate.js';
+import { screenshotPath, useBrowserFixture } from './browser.js';
 
 describe('browser: risky sign-in from another country', function () {
   this.timeout(60_000);
-  let rg: TestRiskgate;
-  let browser: Browser;
-  let server: Server;
-  let url: string;
-
-  beforeEach(async function () {
-    if (!browserAvailable(this)) return;
-    rg = await startRiskgate();
-    ({ server, url } = await listen(rg.app));
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    server?.close();
-    await rg?.close();
-  });
-
-  async function page(ip: string) {
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-Forwarded-For': ip },
-      viewport: { width: 390, height: 844 },
-    });
-    return context.newPage();
-  }
+  const fixture = useBrowserFixture();
+  const page = (ip: string) => fixture().page(ip);
 
   it('signs in at home, then from Japan goes through the MFA challenge and lands on the protected page', async () => {
+    const { rg, url } = fixture();
     const user = await rg.addUser('alice');
 
     const home = await page(IP.london);

@@ -83,6 +83,8 @@ export async function previewImpact(
     if (page.length < pageSize) break;
     const last = page[page.length - 1]!;
     after = { userId: last.userId!, at: last.context.at, id: last.id };
+    // SQLite answers synchronously: let sign-ins waiting on this instance run between pages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return {
     ...replay.finish(),
