@@ -8,7 +8,7 @@ import type { Decision } from '../domain/decision.js';
 import { assertNever } from '../domain/decision.js';
 import type { FlowKind, FlowRecord } from '../domain/flow.js';
 import type { DirectoryUser } from '../domain/identity.js';
-import type { RiskLevel } from '../domain/risk.js';
+import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
 import type { FamiliarFeature, Store } from '../storage/types.js';
 import type { SignInContext } from '../domain/signIn.js';
 import type { Policies } from '../policy/schema.js';
@@ -30,7 +30,11 @@ export interface FlowStart {
    * Set by the sign-in route: the pipeline has just stored this sign-in as allowed, with this context,
    * and read the user's familiar features for it. Completing it then needs no read and no update.
    */
-  recorded?: { context: SignInContext; familiar: readonly FamiliarFeature[] };
+  recorded?: {
+    context: SignInContext;
+    familiar: readonly FamiliarFeature[];
+    drafts: readonly DetectionDraft[];
+  };
 }
 
 export type FlowOutcome =
@@ -38,9 +42,17 @@ export type FlowOutcome =
 
 export type FlowOutcomeName = 'completed' | 'mfaFailed' | 'reportedNotMe' | 'expired' | 'blocked';
 
+/** A sign-in got in; `recorded` when it was allowed at once (its context and detections are known). */
+export interface SignedInEvent {
+  userId: string;
+  signInId: string;
+  mfaPassed: boolean;
+  recorded?: { context: SignInContext; drafts: readonly DetectionDraft[] };
+}
+
 export interface FlowServiceDeps {
   /** Told of each sign-in that got in (allowed, or after MFA): unfamiliar sign-in mails. */
-  onSignedIn?: (event: { userId: string; signInId: string; mfaPassed: boolean }) => void;
+  onSignedIn?: (event: SignedInEvent) => void;
   /** Told how each flow ended (metrics). */
   onOutcome?: (kind: FlowKind, outcome: FlowOutcomeName) => void;
   store: Store;
@@ -188,16 +200,21 @@ export class FlowService {
     const { store } = this.deps;
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';
     if (start.recorded && outcome === 'allowed') {
+      // Allowed at once: the sign-in was stored complete, so nothing is read or written again.
       const { context, familiar } = start.recorded;
-      return learnFromSignIn(store, start.user.id, context, now, familiar.length === 0);
+      await learnFromSignIn(store, start.user.id, context, now, familiar.length === 0);
+    } else {
+      const signIn = await store.signIns.getSignIn(start.signInId);
+      await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
+      if (signIn) await learnFromSignIn(store, start.user.id, signIn.context, now);
     }
-    const signIn = await store.signIns.getSignIn(start.signInId);
-    await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
-    if (signIn) await learnFromSignIn(store, start.user.id, signIn.context, now);
     this.deps.onSignedIn?.({
       userId: start.user.id,
       signInId: start.signInId,
       mfaPassed: start.satisfied.mfa,
+      ...(start.recorded && outcome === 'allowed'
+        ? { recorded: { context: start.recorded.context, drafts: start.recorded.drafts } }
+        : {}),
     });
   }
 }

@@ -9,6 +9,7 @@
  * - any sign-in that got in after an MFA challenge for risk (someone with the password and the
  *   second factor, or the owner on the road: either way they should know).
  */
+import type { SignedInEvent } from '../flows/service.js';
 import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
 import type { DetectionType } from '../domain/risk.js';
 import type { Store } from '../storage/types.js';
@@ -22,11 +23,7 @@ export type PasswordChange =
   'self' | 'afterRisk' | 'adminReset' | 'temporaryPassword' | 'temporaryPasswordIssued';
 export type MfaChange = 'registered' | 'replaced' | 'reset';
 
-export interface SignedIn {
-  userId: string;
-  signInId: string;
-  mfaPassed: boolean;
-}
+export type SignedIn = SignedInEvent;
 
 const UNFAMILIAR: ReadonlySet<DetectionType> = new Set([
   'newCountry',
@@ -94,12 +91,13 @@ export class UserNotices implements AccountNotices {
     this.deps.mailer.track(this.unfamiliarSignIn(event));
   };
 
-  private async unfamiliarSignIn({ userId, signInId, mfaPassed }: SignedIn): Promise<void> {
-    const detections = await this.deps.store.detections.detectionsForSignIn(signInId);
+  private async unfamiliarSignIn({ userId, signInId, mfaPassed, recorded }: SignedIn): Promise<void> {
+    // An allowed sign-in's detections are known already: the common familiar sign-in reads nothing.
+    const detections = recorded?.drafts ?? (await this.deps.store.detections.detectionsForSignIn(signInId));
     const unfamiliar = mfaPassed ? detections : detections.filter((d) => UNFAMILIAR.has(d.type));
     if (unfamiliar.length === 0) return;
-    const signIn = await this.deps.store.signIns.getSignIn(signInId);
-    if (!signIn) return;
+    const context = recorded?.context ?? (await this.deps.store.signIns.getSignIn(signInId))?.context;
+    if (!context) return;
     const link = `${this.deps.pagesUrl}/not-me/${this.deps.links.token(signInId, this.deps.now())}`;
     await this.compose(
       userId,
@@ -107,10 +105,10 @@ export class UserNotices implements AccountNotices {
       `New sign-in to your ${this.deps.appName} account`,
       'unfamiliar-sign-in',
       {
-        at: formatTime(signIn.context.at),
-        place: formatPlace(signIn.context),
-        device: formatDevice(signIn.context),
-        ip: signIn.context.ip,
+        at: formatTime(context.at),
+        place: formatPlace(context),
+        device: formatDevice(context),
+        ip: context.ip,
         reasons: describeSignInRisk(unfamiliar),
         mfaPassed,
         link,

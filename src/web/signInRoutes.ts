@@ -140,7 +140,7 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
       returnTo,
       satisfied: NOTHING_SATISFIED,
       reasons: describeSignInRisk(result.drafts),
-      recorded: { context: result.context, familiar: result.familiar },
+      recorded: { context: result.context, familiar: result.familiar, drafts: result.drafts },
     });
     if (outcome.kind === 'signedIn') {
       await establishSession(req, outcome.user, result.signInId, deps.now(), deviceId);

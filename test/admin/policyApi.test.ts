@@ -30,7 +30,7 @@ describe('admin API: policies', () => {
     const res = await api(fx).get('/policies');
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.include({ version: 1, reason: 'defaults from the configuration' });
-    expect(res.body.policies.signInRisk).to.deep.include({ mode: 'on', mfaAt: 'medium' });
+    expect(res.body.policies.signInRisk).to.deep.include({ mode: 'on', mfaAt: 'low' });
     expect(res.body.changedAt).to.match(/^\d{4}-\d\d-\d\dT/);
   });
 

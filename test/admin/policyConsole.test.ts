@@ -58,7 +58,7 @@ describe('admin console: policies', () => {
     const values = formValues(page.html);
     expect(values).to.include({
       'signInRisk.mode': 'on',
-      'signInRisk.mfaAt': 'medium',
+      'signInRisk.mfaAt': 'low',
       'mfaRegistration.graceDays': '14',
     });
     expect(page.html).to.contain('version 1');

@@ -27,8 +27,14 @@ const WITH_MFA: PolicyInputs = {
 };
 const WITHOUT_MFA: PolicyInputs = { ...WITH_MFA, hasMfa: false };
 
+/** The policies in force in these tests: Microsoft's sign-in risk default (MFA from medium). */
+const CURRENT: Policies = {
+  ...DEFAULT_POLICIES,
+  signInRisk: { ...DEFAULT_POLICIES.signInRisk, mfaAt: 'medium' },
+};
+
 function edited(change: (p: Policies) => void): Policies {
-  const copy = structuredClone(DEFAULT_POLICIES);
+  const copy = structuredClone(CURRENT);
   change(copy);
   return copy;
 }
@@ -45,7 +51,7 @@ describe('impact preview', () => {
     service = new PolicyService({
       store,
       directory: directory(),
-      defaults: DEFAULT_POLICIES,
+      defaults: CURRENT,
       cacheTtlMs: 0,
       now: () => NOW,
     });
