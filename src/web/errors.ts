@@ -64,8 +64,8 @@ export function errorHandler(
       logger.warn({ err: error, path: req.path }, 'backing store unavailable: failing closed');
       return unavailable(req, res);
     }
-    // A 4xx from middleware (a path that cannot be decoded, a static path outside the folder) is the
-    // client's mistake: answer with its status and a plain page, never as a server error.
+    // A 4xx from middleware or Express itself (a path that is not valid percent-encoding, a static path
+    // outside the folder) is the client's mistake: answer with its status and a plain page, never a 500.
     if (typeof status === 'number' && status >= 400 && status < 500 && code !== 'EBADCSRFTOKEN') {
       return render(
         req,
@@ -92,22 +92,6 @@ export function errorHandler(
           message: `For your security, forms expire. Go back to the sign-in page (${basePath}/sign-in) and try again.`,
         },
         403,
-      ).catch(next);
-    }
-    // Client errors raised by Express itself (a path segment that is not valid percent-encoding): 4xx.
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return render(
-        req,
-        res,
-        'error',
-        {
-          title: 'Bad request',
-          status,
-          heading: 'This address does not work',
-          message:
-            'The address is incomplete or not valid. Check the link, or start again from the sign-in page.',
-        },
-        status,
       ).catch(next);
     }
     const referenceId = randomUUID();
