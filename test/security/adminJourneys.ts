@@ -19,7 +19,7 @@ async function adminStepUp(s: LiveServer): Promise<Journey> {
   return journey(s, client, admin, username);
 }
 
-async function adminConsole(s: LiveServer, page: (j: Journey) => Promise<string>): Promise<Journey> {
+export async function adminConsole(s: LiveServer, page: (j: Journey) => Promise<string>): Promise<Journey> {
   const j = await adminStepUp(s);
   await j.client.submit('/admin/mfa', { code: j.code() });
   s.clock.advance(30_000);
