@@ -139,6 +139,20 @@ describe('security: the admin API authorizes by bearer token only', function () 
     });
   }
 
+  it('tokens are stored only as keyed hashes: no table holds a token or its secret part', async () => {
+    const created = await request(s.url)
+      .post(`${API}/tokens`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'hash check' });
+    expect(created.status).to.equal(201);
+    const stored = JSON.stringify(await s.snapshot());
+    for (const t of [token, created.body.token as string]) {
+      expect(t).to.match(/^rgat_/);
+      expect(stored).to.not.contain(t);
+      expect(stored).to.not.contain(t.slice(5));
+    }
+  });
+
   const jsonValue = fc.oneof(
     fc.string({ maxLength: 30 }),
     fc.constantFrom('', ' ', 'ab', 'a'.repeat(501), '\u0000x', '../x', "' OR 1=1 --"),
