@@ -23,7 +23,7 @@ declare const window: unknown;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const FOCUSABLE = 'input:not([type=hidden]), button, a[href], select, textarea';
 
-/** Pages checked in this run, by name (compared with END_USER_PAGES at the end of the suite). */
+/** Pages checked in this run, by name (each suite compares its own table in pages.ts at its end). */
 export const checkedPages = new Set<string>();
 
 export async function checkPage(page: Page, name: string): Promise<void> {

@@ -5,6 +5,7 @@ import { SERVER_OPTIONS } from './journeys.js';
 import {
   JOURNEYS,
   STATE_CHANGING_ROUTES,
+  at,
   hiddenFieldsFor,
   legitimateBody,
   type StateChangingRoute,
@@ -24,7 +25,7 @@ describe('security: CSRF on every state-changing route', function () {
   async function prepare(route: StateChangingRoute) {
     s = await startLiveServer(SERVER_OPTIONS[route.server]);
     const journey = await JOURNEYS[route.journey](s);
-    const hidden = hiddenFieldsFor(route, journey.client.last.html);
+    const hidden = hiddenFieldsFor(route, journey.client.last.html, journey);
     expect(hidden, `${route.name}: no form posting to ${route.action} on the journey's page`).to.not.equal(
       null,
     );
@@ -45,7 +46,7 @@ describe('security: CSRF on every state-changing route', function () {
           'no token',
           () =>
             client.postRaw(
-              route.action,
+              at(route.action, journey),
               legitimateBody(route, journey, hidden, { _csrf: { kind: 'missing' } }),
               { follow: false },
             ),
@@ -54,7 +55,7 @@ describe('security: CSRF on every state-changing route', function () {
           "the attacker's own token",
           () =>
             client.postRaw(
-              route.action,
+              at(route.action, journey),
               legitimateBody(route, journey, hidden, { _csrf: { kind: 'text', value: attackersToken } }),
               { follow: false },
             ),
@@ -63,7 +64,7 @@ describe('security: CSRF on every state-changing route', function () {
           'a garbled token',
           () =>
             client.postRaw(
-              route.action,
+              at(route.action, journey),
               legitimateBody(route, journey, hidden, { _csrf: { kind: 'text', value: `${hidden._csrf}x` } }),
               { follow: false },
             ),
@@ -73,7 +74,7 @@ describe('security: CSRF on every state-changing route', function () {
           async () => {
             const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
             return request(s.url)
-              .post(route.action)
+              .post(at(route.action, journey))
               .set('Cookie', cookie)
               .set('X-CSRF-Token', hidden._csrf!)
               .set('X-Forwarded-For', client.ip)
@@ -86,14 +87,17 @@ describe('security: CSRF on every state-changing route', function () {
           'an oversized body (no readable token)',
           () =>
             client.postRaw(
-              route.action,
+              at(route.action, journey),
               `${legitimateBody(route, journey, hidden, { _csrf: { kind: 'missing' } })}&junk=${'x'.repeat(20_000)}`,
               { follow: false },
             ),
         ],
         [
           'a GET with the fields in the query string',
-          () => client.get(`${route.action}?${legitimateBody(route, journey, hidden)}`, { follow: false }),
+          () =>
+            client.get(`${at(route.action, journey)}?${legitimateBody(route, journey, hidden)}`, {
+              follow: false,
+            }),
         ],
       ];
       for (const [how, send] of forged) {
@@ -105,9 +109,11 @@ describe('security: CSRF on every state-changing route', function () {
       }
 
       // The legitimate post (page reloaded: hidden fields as rendered now) changes state.
-      await client.get(route.page);
-      const fresh = hiddenFieldsFor(route, client.last.html) ?? hidden;
-      await client.postRaw(route.action, legitimateBody(route, journey, fresh), { follow: false });
+      await client.get(at(route.page, journey));
+      const fresh = hiddenFieldsFor(route, client.last.html, journey) ?? hidden;
+      await client.postRaw(at(route.action, journey), legitimateBody(route, journey, fresh), {
+        follow: false,
+      });
       expect(
         await s.snapshot(),
         'the legitimate post changed nothing: the refusals above prove nothing',

@@ -25,12 +25,21 @@ export function decoded(value: FormValue): string | null {
   return null;
 }
 
+/** A route's path with `:target` replaced by the journey's target id (admin forms act on one id). */
+export function at(path: string, journey: Pick<Journey, 'target'>): string {
+  return journey.target === undefined ? path : path.replace(':target', encodeURIComponent(journey.target));
+}
+
 /** The hidden fields of the route's form on the client's last page, or null when it is not there. */
-export function hiddenFieldsFor(route: StateChangingRoute, html: string): Record<string, string> | null {
+export function hiddenFieldsFor(
+  route: StateChangingRoute,
+  html: string,
+  journey: Pick<Journey, 'target'> = {},
+): Record<string, string> | null {
+  const action = at(route.action, journey);
   const form = formsOf(html).find(
     (f) =>
-      f.action.endsWith(route.action) &&
-      Object.entries(route.match ?? {}).every(([k, v]) => f.hidden[k] === v),
+      f.action.endsWith(action) && Object.entries(route.match ?? {}).every(([k, v]) => f.hidden[k] === v),
   );
   return form ? form.hidden : null;
 }

@@ -3,7 +3,7 @@ import request from 'supertest';
 import fc from 'fast-check';
 import { startLiveServer, type LiveServer } from './harness.js';
 import { JOURNEYS, SERVER_OPTIONS, type Journey } from './journeys.js';
-import { STATE_CHANGING_ROUTES, hiddenFieldsFor, legitimateBody, type FormValue } from './routes.js';
+import { STATE_CHANGING_ROUTES, at, hiddenFieldsFor, legitimateBody, type FormValue } from './routes.js';
 
 /** Fixed seed and case count: the same inputs every run, so a failure reproduces. */
 const SEED = 20261202;
@@ -68,21 +68,22 @@ describe('security: fuzzing every form field', function () {
         let journey: Journey = await JOURNEYS[route.journey](s);
         await fc.assert(
           fc.asyncProperty(formValue, async (value) => {
-            let hidden = hiddenFieldsFor(route, journey.client.last.html);
+            let hidden = hiddenFieldsFor(route, journey.client.last.html, journey);
             if (!hidden) {
               journey = await JOURNEYS[route.journey](s); // the last case finished the flow: start again
-              hidden = hiddenFieldsFor(route, journey.client.last.html)!;
+              hidden = hiddenFieldsFor(route, journey.client.last.html, journey)!;
             }
             const before = await s.snapshot();
             const page = await journey.client.postRaw(
-              route.action,
+              at(route.action, journey),
               legitimateBody(route, journey, hidden, { [field.name]: value }),
             );
             expect(page.status, JSON.stringify(value)).to.be.below(500);
             if (!field.mayAct(value, journey, hidden)) {
               expect(await s.snapshot(), `${JSON.stringify(value)} changed the store`).to.deep.equal(before);
             }
-            if (!hiddenFieldsFor(route, journey.client.last.html)) await journey.client.get(route.page);
+            if (!hiddenFieldsFor(route, journey.client.last.html, journey))
+              await journey.client.get(at(route.page, journey));
           }),
           { seed: SEED, numRuns: CASES_PER_FIELD, endOnFailure: true },
         );

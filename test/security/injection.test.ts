@@ -1,8 +1,12 @@
 import { expect } from 'chai';
 import { startOn, type LiveServer, type SqlBackend } from './harness.js';
 import { JOURNEYS } from './journeys.js';
+import request from 'supertest';
 import { IP } from '../helpers/riskgate.js';
+import { TRAVEL, seedRisk } from '../admin/helpers.js';
+import { adminConsole } from './adminJourneys.js';
 import { DISPLAYED_FIELDS, XSS_PAYLOADS } from './displayed.js';
+import { ADMIN_DISPLAYED_FIELDS } from './adminDisplayed.js';
 
 const SQL_PAYLOADS = [
   "' OR '1'='1",
@@ -60,6 +64,49 @@ for (const backend of ['SQLite', 'PostgreSQL'] as SqlBackend[]) {
       expect(Object.keys(after)).to.deep.equal(Object.keys(tables));
       expect(after.users).to.equal(2); // alice, and the journey's own user
     });
+
+    it('payloads in the admin console and API filter and search parameters are refused or matched as plain text', async function () {
+      s = await startOn(backend, this);
+      if (!s) return;
+      const live = s;
+      const eve = await live.addUser('eve');
+      await seedRisk({ rg: live }, eve.id, 'eve', [TRAVEL]);
+      const admin = await adminConsole(live, () => Promise.resolve('/admin/'));
+      const { token } = await live.riskgate.adminServices.tokens.create('sqli', {
+        kind: 'user',
+        id: admin.userId,
+        name: admin.username,
+      });
+      // Unfiltered, eve is listed: her absence below is the filters' doing.
+      expect((await admin.client.get('/admin/users')).html).to.contain('>eve<');
+      const before = await live.snapshot();
+      const FILTERS: [string, string[]][] = [
+        ['/users', ['level', 'state', 'sort', 'order', 'page']],
+        ['/sign-ins', ['level', 'state', 'user']],
+        ['/detections', ['status', 'type', 'level', 'user']],
+        ['/mfa-registration', ['status', 'perPage']],
+        ['/audit', ['actor', 'action', 'target', 'result', 'before', 'limit']],
+      ];
+      for (const [path, params] of FILTERS)
+        for (const param of params)
+          for (const payload of SQL_PAYLOADS) {
+            const query = `?${param}=${encodeURIComponent(payload)}`;
+            const page = await admin.client.get(`/admin${path}${query}`);
+            expect(page.status, `${path}${query}`).to.be.oneOf([200, 400]);
+            // Nothing matched by wildcard or injection: no user, sign-in or entry beyond the filter's.
+            if (page.status === 200) expect(page.html, `${path}${query}`).to.not.contain('>eve<');
+            const api = await request(live.url)
+              .get(`/admin/api/v1${path}${query}`)
+              .set('Authorization', `Bearer ${token}`);
+            expect(api.status, `API ${path}${query}`).to.be.oneOf([200, 400]);
+            if (api.status === 400) expect(api.body.error).to.include.keys('code', 'message');
+            else expect(api.text, `API ${path}${query}`).to.not.contain('"eve"');
+          }
+      const after = await live.snapshot();
+      expect(Object.keys(after)).to.deep.equal(Object.keys(before));
+      expect(after.users).to.deep.equal(before.users);
+      expect(after.detections).to.deep.equal(before.detections);
+    });
   });
 }
 
@@ -68,7 +115,7 @@ describe('security: stored and reflected XSS in every displayed field', function
   let s: LiveServer | null;
   afterEach(() => s?.close());
 
-  for (const field of DISPLAYED_FIELDS) {
+  for (const field of [...DISPLAYED_FIELDS, ...ADMIN_DISPLAYED_FIELDS]) {
     it(`${field.name}: shown escaped, never as markup`, async function () {
       s = await startOn('SQLite', this);
       for (const payload of XSS_PAYLOADS) {

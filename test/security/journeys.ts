@@ -8,6 +8,7 @@ import type { RiskgateOptions } from '../../src/riskgate.js';
 import { IP, MINUTE } from '../helpers/riskgate.js';
 import type { TestClient } from '../helpers/client.js';
 import type { LiveServer } from './harness.js';
+import { ADMIN_JOURNEYS } from './adminJourneys.js';
 
 export const BREACHED_PASSWORD = 'password123';
 export const NEW_PASSWORD = 'copper lighthouse meadow 58';
@@ -27,18 +28,18 @@ export interface Journey {
   totpSecret: string | null;
   /** A TOTP code for this journey's secret at the server's clock. */
   code(): string;
+  /** The id a route's `:target` path segment stands for (admin journeys: a user or a token). */
+  target?: string;
 }
-
-export type JourneyName = keyof typeof JOURNEYS;
 
 let made = 0;
 /** Journeys may run many times on one server (the fuzzer restarts a flow it finished): new names each time. */
-function fresh(name: string): string {
+export function fresh(name: string): string {
   made += 1;
   return `${name}${made}`;
 }
 
-function journey(
+export function journey(
   s: LiveServer,
   client: TestClient,
   user: { id: string; password: string; totpSecret: string | null },
@@ -144,7 +145,7 @@ async function recoveryCodes(s: LiveServer): Promise<Journey> {
   return j;
 }
 
-export const JOURNEYS = {
+const END_USER_JOURNEYS = {
   signInPage,
   signedIn,
   riskyNotice,
@@ -157,3 +158,6 @@ export const JOURNEYS = {
   registerVerify,
   recoveryCodes,
 } satisfies Record<string, (s: LiveServer) => Promise<Journey>>;
+
+export const JOURNEYS = { ...END_USER_JOURNEYS, ...ADMIN_JOURNEYS };
+export type JourneyName = keyof typeof JOURNEYS;

@@ -9,34 +9,23 @@
  * - END_USER_PAGES (test/browser/pages.ts): every page, for the browser and accessibility suites.
  * - DISPLAYED_FIELDS (displayed.ts): every value a page shows that someone else can choose.
  */
-import { decoded, type FormValue } from './forms.js';
+import { decoded } from './forms.js';
 import { JOURNEYS, NEW_PASSWORD, type Journey, type JourneyName, type ServerKind } from './journeys.js';
-
-const textWhere =
-  (rule: (text: string) => boolean) =>
-  (value: FormValue): boolean => {
-    const text = decoded(value);
-    return text !== null && rule(text);
-  };
-
-// eslint-disable-next-line no-control-regex -- the sign-in form refuses exactly these in usernames
-const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f\ufffd]/;
-
-export interface FieldSpec {
-  name: string;
-  /**
-   * True for values that may get past validation and so may change state (a failed sign-in is
-   * recorded, a wrong MFA code uses an attempt). For every other value the route must answer 4xx (or
-   * redirect a stale post) and change nothing.
-   */
-  mayAct(value: FormValue, journey: Journey, hidden: Record<string, string>): boolean;
-}
+import {
+  FORBIDDEN_IN_NAMES,
+  csrfField,
+  mfaCodeField,
+  returnToField,
+  textWhere,
+  type FieldSpec,
+} from './fields.js';
+import { ADMIN_CONSOLE_ROUTES } from './adminRoutes.js';
 
 export interface StateChangingRoute {
   name: string;
   server: ServerKind;
   journey: JourneyName;
-  /** The page holding the form (reloading it renders fresh hidden fields). */
+  /** The page holding the form (reloading it renders fresh hidden fields); `:target` is the journey's. */
   page: string;
   /** The form on that page: its action, and hidden fields that pick it among several. */
   action: string;
@@ -47,11 +36,6 @@ export interface StateChangingRoute {
   inputs: FieldSpec[];
 }
 
-const csrfField: FieldSpec = {
-  name: '_csrf',
-  mayAct: (value, _j, hidden) => decoded(value) === hidden._csrf,
-};
-/** The flow version: only the version the page was rendered at is acted on (no replayed posts). */
 const versionField: FieldSpec = {
   name: 'v',
   mayAct: (value, _j, hidden) => {
@@ -70,18 +54,10 @@ const passwordField: FieldSpec = {
   name: 'password',
   mayAct: textWhere((t) => t.length >= 1 && t.length <= 1024),
 };
-const returnToField: FieldSpec = {
-  name: 'returnTo',
-  mayAct: (value) => value.kind === 'missing' || textWhere((t) => t.length <= 2048)(value),
-};
 const oneOf = (name: string, allowed: string[]): FieldSpec => ({
   name,
   mayAct: textWhere((t) => allowed.includes(t)),
 });
-const mfaCodeField: FieldSpec = {
-  name: 'code',
-  mayAct: textWhere((t) => t.trim().length >= 1 && t.trim().length <= 20),
-};
 /** Registration changes state only when the code is the right one (six digits at least). */
 const registrationCodeField: FieldSpec = { name: 'code', mayAct: textWhere((t) => /^\d{6}$/.test(t.trim())) };
 /** A password change acts only when both fields agree: one fuzzed field acts only if it equals the other. */
@@ -92,7 +68,7 @@ const passwordChangeField = (name: string): FieldSpec => ({
 
 const flowPost = (extra: FieldSpec[]): FieldSpec[] => [csrfField, versionField, ...extra];
 
-export const STATE_CHANGING_ROUTES: StateChangingRoute[] = [
+const END_USER_ROUTES: StateChangingRoute[] = [
   {
     name: 'sign-in',
     server: 'default',
@@ -232,5 +208,8 @@ export const STATE_CHANGING_ROUTES: StateChangingRoute[] = [
   },
 ];
 
+export const STATE_CHANGING_ROUTES: StateChangingRoute[] = [...END_USER_ROUTES, ...ADMIN_CONSOLE_ROUTES];
+
+export type { FieldSpec };
 export { JOURNEYS };
-export { encodeForm, hiddenFieldsFor, legitimateBody, type FormValue } from './forms.js';
+export { at, encodeForm, hiddenFieldsFor, legitimateBody, type FormValue } from './forms.js';
