@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startRiskgate, IP, type TestRiskgate } from '../helpers/riskgate.js';
 import { LEAKED, TRAVEL, seedRisk } from '../admin/helpers.js';
-import { browserAvailable, launch, listen } from './browser.js';
+import { browserAvailable, launch, listen, openPhonePage, signInThroughForm } from './browser.js';
 import { checkPage, checkedPages } from './a11y.js';
 import { ADMIN_PAGES } from './pages.js';
 
@@ -33,22 +33,10 @@ describe('browser: every admin console page, accessible and readable on a phone'
     await rg?.close();
   });
 
-  async function open(): Promise<Page> {
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-Forwarded-For': IP.london },
-      viewport: { width: 360, height: 740 },
-      bypassCSP: true, // lets the test inject axe; the console's CSP is tested in test/admin/
-    });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const open = () => openPhonePage(browser, contexts, IP.london);
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.goto(`${url}/admin/`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const signIn = (page: Page, username: string, password: string) =>
+    signInThroughForm(page, `${url}/admin/`, username, password);
 
   /** Signs the admin in and passes the step-up with a real TOTP code; checks the step-up page. */
   async function signedInAdmin(): Promise<Page> {

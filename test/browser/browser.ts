@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Express } from 'express';
 import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
 
@@ -84,4 +84,32 @@ export function useBrowserFixture(): () => BrowserFixture {
     server = null;
   });
   return () => fixture!;
+}
+
+/**
+ * A new browser context at phone width (360 px) from `ip`, kept in `contexts` for the caller to close.
+ * bypassCSP lets the suites inject axe; the pages' own CSP is tested elsewhere.
+ */
+export async function openPhonePage(
+  browser: Browser,
+  contexts: BrowserContext[],
+  ip: string,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    extraHTTPHeaders: { 'X-Forwarded-For': ip },
+    viewport: { width: 360, height: 740 },
+    bypassCSP: true,
+    ...options,
+  });
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** Opens `path` (a sign-in form, or a page that shows one) and signs in with the labelled fields. */
+export async function signInThroughForm(page: Page, address: string, username: string, password: string) {
+  await page.goto(address);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

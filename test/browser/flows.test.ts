@@ -5,7 +5,7 @@ import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { generateSync } from 'otplib';
 import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
-import { browserAvailable, launch, listen } from './browser.js';
+import { browserAvailable, launch, listen, openPhonePage, signInThroughForm } from './browser.js';
 import { checkPage, checkedPages } from './a11y.js';
 import { END_USER_PAGES } from './pages.js';
 
@@ -39,23 +39,11 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
     await rg?.close();
   });
 
-  async function open(ip: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-Forwarded-For': ip },
-      viewport: { width: 360, height: 740 },
-      bypassCSP: true, // lets the test inject axe; the pages' own CSP is tested elsewhere
-      ...options,
-    });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const open = (ip: string, options: { javaScriptEnabled?: boolean } = {}) =>
+    openPhonePage(browser, contexts, ip, options);
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.goto(`${url}/auth/sign-in`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const signIn = (page: Page, username: string, password: string) =>
+    signInThroughForm(page, `${url}/auth/sign-in`, username, password);
 
   it('risky sign-in: notice, MFA, signed in; and "This wasn\'t me"', async () => {
     const user = await rg.addUser('alice');

@@ -10,7 +10,7 @@ import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgat
 import { TestClient } from '../helpers/client.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import type { RiskgateOptions } from '../../src/riskgate.js';
-import { browserAvailable, launch, listen } from './browser.js';
+import { browserAvailable, launch, listen, openPhonePage, signInThroughForm } from './browser.js';
 import { checkPage, checkedPages } from './a11y.js';
 import { MAIL_LINK_PAGES } from './pages.js';
 
@@ -50,22 +50,10 @@ describe('browser: pages reached from security mails, accessible and readable on
     await smtp?.close();
   });
 
-  async function open(ip: string): Promise<Page> {
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-Forwarded-For': ip },
-      viewport: { width: 360, height: 740 },
-      bypassCSP: true, // lets the test inject axe; the pages' own CSP is tested elsewhere
-    });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const open = (ip: string) => openPhonePage(browser, contexts, ip);
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.goto(`${url}/auth/sign-in`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const signIn = (page: Page, username: string, password: string) =>
+    signInThroughForm(page, `${url}/auth/sign-in`, username, password);
 
   it('email code: the step before a code is sent, and after, with the code from the mail', async () => {
     await start({ unregisteredUsers: 'registerWithEmailCode' });
