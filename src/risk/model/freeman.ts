@@ -208,7 +208,7 @@ export function scoreSignIn(
     score: Math.min(10 ** logScore, Number.MAX_VALUE),
     logScore,
     logPrior,
-    level: silence === null ? levelOf(logScore, config.thresholds) : 'none',
+    level: silence === null && hasNewValue(contributions) ? levelOf(logScore, config.thresholds) : 'none',
     learning: silence !== null,
     contributions,
     explanation: silence ?? explainContributions(contributions),
@@ -222,6 +222,18 @@ function learningReason(user: UserStats, population: PopulationStats, config: Mo
   if (population.numberOfUsers < config.minPopulationUsers)
     return `too few users to compare with yet (${population.numberOfUsers} users)`;
   return null;
+}
+
+/**
+ * Whether a scored value is one the user never used. When every scored value is familiar the score
+ * only says how common those values are, not that anything changed: where every user shares one
+ * office IP and one managed browser, p(x_k) is close to 1 and an owner with a short history scores
+ * near 0 on a sign-in exactly like their last. Such a sign-in is familiar (level none); an attacker
+ * who shows the victim's IP, user agent and device cookie is on the victim's machine, which this
+ * model cannot see anyway. A missing device cookie is never familiar.
+ */
+function hasNewValue(contributions: FeatureContribution[]): boolean {
+  return contributions.some((c) => c.scored && !c.familiar);
 }
 
 /** The finest level with a value in each hierarchy; the device always (a missing cookie is news). */

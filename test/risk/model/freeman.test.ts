@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ModelFeatures } from '../../../src/risk/model/features.js';
 import { DEFAULT_MODEL_CONFIG, scoreSignIn, type ModelConfig } from '../../../src/risk/model/freeman.js';
-import { userStatsFrom } from '../../../src/risk/model/stats.js';
+import { populationStatsFrom, userStatsFrom } from '../../../src/risk/model/stats.js';
 import {
   alice,
   FIREFOX,
@@ -150,6 +150,51 @@ describe('Freeman familiarity model', () => {
       const popular = score({ ...NEW_DEVICE, ip: '20.0.0.8', network: 'AS3209' }).logScore; // 4000 sign-ins
       const rare = score({ ...NEW_DEVICE, ip: '40.0.0.1', network: 'AS-RARE' }).logScore; // 2 sign-ins
       expect(popular).to.be.closeTo(rare, 0.05);
+    });
+  });
+
+  describe('where every user shares one office IP and one managed browser', () => {
+    // 200 users, each with one sign-in so far, all from the same IP and user agent.
+    const office = populationStatsFrom({
+      totalSignIns: 200,
+      numberOfUsers: 200,
+      counts: {
+        'ip=10.1.0.1': 200,
+        'network=AS-ACME': 200,
+        'country=DE': 200,
+        'ua=UA-Chrome-120-Win': 200,
+        'browser=Chrome 120': 200,
+        'os=Windows 10': 200,
+        'deviceType=desktop': 200,
+        'device=bob-laptop': 1,
+      },
+      distinct: { ip: 1, network: 1, country: 1, ua: 1, browser: 1, os: 1, deviceType: 1, device: 200 },
+    });
+    const bob = userStatsFrom(
+      [
+        row('ip', '10.1.0.1', 1),
+        row('network', 'AS-ACME', 1),
+        row('country', 'DE', 1),
+        row('ua', 'UA-Chrome-120-Win', 1),
+        row('browser', 'Chrome 120', 1),
+        row('os', 'Windows 10', 1),
+        row('deviceType', 'desktop', 1),
+        row('device', 'bob-laptop', 1),
+      ],
+      NOW,
+    );
+    const atOffice = { ip: '10.1.0.1', network: 'AS-ACME', country: 'DE', device: 'bob-laptop' };
+
+    it('a sign-in exactly like the last one is familiar, although its score is above the low threshold', () => {
+      const result = scoreSignIn(with_(atOffice), bob, office);
+      expect(result.logScore).to.be.above(DEFAULT_MODEL_CONFIG.thresholds.low);
+      expect(result.level).to.equal('none');
+      expect(result.contributions.filter((c) => c.scored).every((c) => c.familiar)).to.equal(true);
+    });
+
+    it('the same sign-in without the device cookie is scored: the new device is news', () => {
+      const result = scoreSignIn(with_({ ...atOffice, device: null }), bob, office);
+      expect(result.level).to.not.equal('none');
     });
   });
 
