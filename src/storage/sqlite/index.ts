@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../types.js';
 import { migrate } from './migrations.js';
+import { DEFAULT_CHECKPOINTER, startCheckpointer } from './checkpointer.js';
 import { createUserStore } from './users.js';
 import { createIdentityStore } from './identities.js';
 import { createSignInStore } from './signIns.js';
@@ -33,6 +34,8 @@ export interface SqliteStoreOptions {
   file: string;
   /** How often expired sessions are deleted; 0 turns the timer off. Default 15 minutes. */
   sessionPruneIntervalMs?: number;
+  /** WAL checkpoints in a worker thread instead of inside commits (checkpointer.ts). Default on. */
+  backgroundCheckpoint?: boolean;
 }
 
 function isInMemory(file: string): boolean {
@@ -58,6 +61,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const sessions = new SqliteSessionStore(db, { pruneIntervalMs: options.sessionPruneIntervalMs });
   let closed = false;
+  const checkpointer =
+    options.backgroundCheckpoint !== false && !isInMemory(options.file)
+      ? startCheckpointer(db, { file: path.resolve(options.file), ...DEFAULT_CHECKPOINTER })
+      : null;
 
   return {
     users: createUserStore(db),
@@ -88,6 +95,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (closed) return;
       closed = true;
       sessions.close();
+      await checkpointer?.stop();
       db.close();
     },
   };

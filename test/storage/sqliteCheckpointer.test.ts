@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer } from '../../src/storage/sqlite/checkpointer.js';
+import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+
+const PAGE = 4096;
+
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+describe('SQLite background checkpoints', () => {
+  let dir: string;
+  let db: Database.Database;
+  let checkpointer: Checkpointer | null;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rg-checkpoint-'));
+    db = new Database(path.join(dir, 'db.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, blob TEXT NOT NULL)');
+    checkpointer = null;
+  });
+
+  afterEach(async () => {
+    await checkpointer?.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (rows: number) => {
+    const insert = db.prepare('INSERT INTO t (blob) VALUES (?)');
+    for (let i = 0; i < rows; i++) insert.run('x'.repeat(2000));
+  };
+  const dbFileBytes = () => statSync(path.join(dir, 'db.sqlite')).size;
+
+  it('copies committed pages into the database file from a worker while commits leave the WAL alone', async () => {
+    checkpointer = startCheckpointer(db, {
+      file: path.join(dir, 'db.sqlite'),
+      intervalMs: 20,
+      startAfterMs: 0,
+      fallbackPages: 1_000_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is up, the fallback raised
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).to.equal(1_000_000);
+    const before = dbFileBytes();
+    write(2000); // about 1000 pages: with the fallback this high no commit checkpoints
+    expect(await until(() => dbFileBytes() > before + 500 * PAGE, 5000)).to.equal(true);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 2000 });
+  });
+
+  it('a stopped checkpointer copies nothing more', async () => {
+    checkpointer = startCheckpointer(db, {
+      file: path.join(dir, 'db.sqlite'),
+      intervalMs: 20,
+      startAfterMs: 0,
+      fallbackPages: 1_000_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await checkpointer.stop();
+    const before = dbFileBytes();
+    write(2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dbFileBytes()).to.equal(before);
+  });
+
+  it('a store opened on a file starts one and closes cleanly before it has started', async () => {
+    const store = openSqliteStore({ file: path.join(dir, 'store.sqlite'), sessionPruneIntervalMs: 0 });
+    await store.ping();
+    await store.close();
+  });
+
+  it('closing a store whose worker runs keeps the process alive until the worker is gone', async () => {
+    const file = path.join(dir, 'script.sqlite');
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(path.resolve('src/storage/sqlite/index.ts'))};
+      const store = openSqliteStore({ file: ${JSON.stringify(file)}, sessionPruneIntervalMs: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // past the worker's start
+      await store.close();
+      console.log('closed');
+    `;
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).to.equal('closed');
+  });
+});
