@@ -25,7 +25,14 @@ import os from 'node:os';
 import type { BackendSpec } from './signin/backends.js';
 import { measurePages, measureSignIns, type Contender, type MeasureParams } from './signin/measure.js';
 import { destroyAgent } from './signin/prepare.js';
-import { CAN_PIN, killAllServers, startServer, type ServerProcess } from './signin/processes.js';
+import {
+  CAN_PIN,
+  killAllServers,
+  startServer,
+  type Placement,
+  type ServerProcess,
+} from './signin/processes.js';
+import { cpuQuota } from './signin/cpuQuota.js';
 import { describeMeasurement, ratiosTable, resultsTable, type Row } from './signin/report.js';
 import type { ServerConfig } from './signin/server.js';
 import {
@@ -58,8 +65,27 @@ const PREPARE_CONCURRENCY = 4;
 const THROTTLE = { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 };
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-// Each server instance on a core of its own (BENCH_PIN=0 turns it off): see docs/benchmarks.md.
-const PIN = process.env.BENCH_PIN !== '0' && CAN_PIN && os.availableParallelism() >= 2;
+/**
+ * How each server instance gets its CPU (docs/benchmarks.md, "Two instances"): `quota` (the default
+ * where cgroups are writable) gives every instance the same CPU limit, BENCH_CPU cores (default
+ * 0.5), like a container; `pin` gives each instance a core of its own with taskset; `free` lets
+ * every server use every core. BENCH_PLACEMENT chooses; BENCH_PIN=0 is the older spelling of free.
+ */
+const QUOTA_CORES = Number(process.env.BENCH_CPU ?? 0.5);
+const PLACEMENT = ((): 'quota' | 'pin' | 'free' => {
+  const asked = process.env.BENCH_PLACEMENT ?? (process.env.BENCH_PIN === '0' ? 'free' : undefined);
+  if (asked === 'free') return 'free';
+  const canPin = CAN_PIN && os.availableParallelism() >= 2;
+  if (asked === 'pin') return canPin ? 'pin' : 'free';
+  if (cpuQuota.available() && QUOTA_CORES > 0) return 'quota';
+  return canPin ? 'pin' : 'free';
+})();
+const placementOf = (cpu: number): Placement =>
+  PLACEMENT === 'quota'
+    ? { kind: 'quota', cores: QUOTA_CORES }
+    : PLACEMENT === 'pin'
+      ? { kind: 'core', cpu }
+      : { kind: 'free' };
 
 const MEASURE: MeasureParams = {
   connections: CONNECTIONS,
@@ -95,10 +121,15 @@ function header(): void {
       (ROUNDS > 1 ? `, ${ROUNDS} rounds` : ''),
   );
   console.log(
-    PIN
-      ? '  pinned with taskset: the baseline and Riskgate (one instance) on core 0, the second Riskgate ' +
-          'instance on core 1; autocannon (this process), PostgreSQL and Redis are not pinned'
-      : '  not pinned (BENCH_PIN=0, no taskset or 1 core): every server may use every core',
+    {
+      quota:
+        `  CPU quota: every server process (baseline, Riskgate, each of two Riskgate instances) in a cgroup ` +
+        `of its own limited to ${QUOTA_CORES} cores; autocannon (this process), PostgreSQL and Redis are not limited`,
+      pin:
+        '  pinned with taskset: the baseline and Riskgate (one instance) on core 0, the second Riskgate ' +
+        'instance on core 1; autocannon (this process), PostgreSQL and Redis are not pinned',
+      free: '  no CPU limit or pinning (BENCH_PLACEMENT=free): every server may use every core',
+    }[PLACEMENT],
   );
   console.log(`  load average at start: ${loadAverage()} (other work on the machine skews absolute figures)`);
   console.log(
@@ -128,7 +159,7 @@ async function benchBackend(
   const riskgateConfig = config('riskgate');
   const started: ServerProcess[] = [];
   const start = async (label: string, serverConfig: ServerConfig, cpu: number) => {
-    const server = await startServer(`${spec.name} ${label}`, serverConfig, PIN ? cpu : undefined);
+    const server = await startServer(`${spec.name} ${label}`, serverConfig, placementOf(cpu));
     started.push(server);
     return server;
   };
@@ -167,6 +198,7 @@ async function benchBackend(
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  if (PLACEMENT === 'quota') cpuQuota.removeStale();
   header();
   const cleanup = new Cleanup();
   const rows: Row[] = [];

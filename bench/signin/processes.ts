@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerConfig } from './server.js';
+import { cpuQuota } from './cpuQuota.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER_ENTRY = path.join('bench', 'signin', 'server.ts');
@@ -65,28 +66,36 @@ export const CAN_PIN = (() => {
   }
 })();
 
+/** Where a server runs: anywhere, pinned to one core, or in a CPU-quota group of its own. */
+export type Placement = { kind: 'free' } | { kind: 'core'; cpu: number } | { kind: 'quota'; cores: number };
+
 /**
- * Starts one server process; with `cpu`, pinned to that core with taskset (every thread, so argon2's
- * libuv pool too: the instance gets exactly one core's worth of CPU). taskset execs the server in
- * place, so the pid, and its /proc CPU times, are the server's own.
+ * Starts one server process. Pinned to a core with taskset (every thread, so argon2's libuv pool
+ * too: the instance gets exactly one core's worth of CPU; taskset execs the server in place, so the
+ * pid and its /proc CPU times are the server's own), or moved into a CPU-quota group of its own
+ * (cpuQuota.ts) before it loads anything.
  */
 export async function startServer(
   label: string,
   config: ServerConfig,
-  cpu?: number,
+  placement: Placement = { kind: 'free' },
   /** Extra node options (profile.ts adds --cpu-prof, which NODE_OPTIONS may not carry). */
   nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   const args = [...nodeArgs, '--import', 'tsx', SERVER_ENTRY, JSON.stringify(config)];
-  const pinned = cpu !== undefined && CAN_PIN;
+  const pinned = placement.kind === 'core' && CAN_PIN;
   const command = pinned ? 'taskset' : process.execPath;
-  const child = spawn(command, pinned ? ['-c', String(cpu), process.execPath, ...args] : args, {
+  const child = spawn(command, pinned ? ['-c', String(placement.cpu), process.execPath, ...args] : args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const group = placement.kind === 'quota' ? cpuQuota.group(placement.cores) : null;
+  if (group && child.pid !== undefined) group.add(child.pid);
   running.add(child);
   const exited = once(child, 'exit');
+  // Once the process is gone its group is empty and can go, however the process ended.
+  if (group) void exited.then(() => group.remove());
   const diedEarly = exited.then(([code]) => {
     throw new Error(`${label}: server exited with code ${String(code)} before listening`);
   });

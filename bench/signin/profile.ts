@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         sessionMaxAgeMinutes: 60,
         throttle: { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 },
       },
-      undefined,
+      { kind: 'free' },
       ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     );
     const user = (i: number) => users[i % users.length]!;
