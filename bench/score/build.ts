@@ -152,12 +152,14 @@ class PopulationDelta {
     for (const [ip, n] of this.ips) yield ['ip', ipString(ip), n];
     for (const [net, n] of this.nets) yield ['network', net.cidr, n];
     const nets = [...this.nets];
-    for (const [value, n] of byString(nets.map(([net, c]) => [net.place.country, c]))) yield ['country', value, n];
+    for (const [value, n] of byString(nets.map(([net, c]) => [net.place.country, c])))
+      yield ['country', value, n];
     const uas = [...this.uas];
     for (const [ua, n] of uas) yield ['ua', ua.userAgent, n];
     for (const [value, n] of byString(uas.map(([ua, c]) => [ua.browser, c]))) yield ['browser', value, n];
     for (const [value, n] of byString(uas.map(([ua, c]) => [ua.os, c]))) yield ['os', value, n];
-    for (const [value, n] of byString(uas.map(([ua, c]) => [ua.deviceType, c]))) yield ['deviceType', value, n];
+    for (const [value, n] of byString(uas.map(([ua, c]) => [ua.deviceType, c])))
+      yield ['deviceType', value, n];
   }
 }
 

@@ -154,7 +154,8 @@ export class SignInPipeline {
   }
 
   /**
-   * Each store read happens once and independent reads run together; the counters this sign-in
+   * Each store read happens once (the user's history, identity, active detections and the population
+   * in one call: one round trip on PostgreSQL) and independent reads run together; the counters this sign-in
    * reads and writes go in one batch. The policies are pure, so the decision is known before
    * anything is written: the sign-in is stored once, complete, then its detections and the user's
    * risk, all before the caller answers.
@@ -176,11 +177,8 @@ export class SignInPipeline {
     const activity = this.deps.activity.read(counters, attempt.ip, username);
     if (bucket) this.deps.limits.recordSuccess(counters, bucket);
     this.deps.activity.recordSuccess(counters, attempt.ip, username);
-    const [lastSuccess, population, identity, active, breached] = await Promise.all([
-      store.signIns.lastSuccessfulSignIn(user.id, now),
-      store.population.populationSnapshot(modelFeaturesOf(context)),
-      store.identities.getIdentity(user.id),
-      store.detections.activeDetections(user.id),
+    const [{ lastSuccess, population, identity, active }, breached] = await Promise.all([
+      store.evaluation.readForEvaluation(user.id, now, modelFeaturesOf(context)),
       this.isBreached(attempt.password),
       counters.run(store.counters, now),
     ]);

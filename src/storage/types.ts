@@ -161,6 +161,31 @@ export interface PopulationStore {
   populationSnapshot(features: Record<string, string | null>): Promise<PopulationSnapshot>;
 }
 
+/** Everything the evaluation of one sign-in reads about its user and the population. */
+export interface EvaluationReads {
+  /** signIns.lastSuccessfulSignIn(userId, before) */
+  lastSuccess: PastSignIn | null;
+  /** population.populationSnapshot(features) */
+  population: PopulationSnapshot;
+  /** identities.getIdentity(userId) */
+  identity: Identity;
+  /** detections.activeDetections(userId) */
+  active: Detection[];
+}
+
+/**
+ * The four reads of a sign-in's evaluation together: the same answers as the four calls named in
+ * EvaluationReads, from one snapshot and, on PostgreSQL, in one round trip (each round trip costs
+ * the server's CPU on every sign-in).
+ */
+export interface EvaluationReadStore {
+  readForEvaluation(
+    userId: string,
+    before: number,
+    features: Record<string, string | null>,
+  ): Promise<EvaluationReads>;
+}
+
 /** One operation of a counter batch (CounterStore.apply). */
 export type CounterOp =
   | { op: 'increment'; key: string; windowMs: number }
@@ -319,6 +344,7 @@ export interface Store {
   detections: DetectionStore;
   familiarity: FamiliarityStore;
   population: PopulationStore;
+  evaluation: EvaluationReadStore;
   attempts: AttemptStore;
   leaks: LeakStore;
   counters: CounterStore;

@@ -25,6 +25,7 @@ const PARTS: Part[] = [
   'detections',
   'familiarity',
   'population',
+  'evaluation',
   'attempts',
   'leaks',
   'counters',

@@ -42,10 +42,8 @@ describeOnEveryBackend(
         'familiarity.familiarFeatures': 1,
         // Twice in all: that batch, and the activity/spray reads with the success resets after it.
         'counters.apply': 2,
-        'signIns.lastSuccessfulSignIn': 1,
-        'population.populationSnapshot': 1,
-        'identities.getIdentity': 1,
-        'detections.activeDetections': 1,
+        // The last good sign-in, the identity, the active detections and the population: one call.
+        'evaluation.readForEvaluation': 1,
         // Stored once, complete with its decision, before the answer.
         'signIns.recordSignIn': 1,
         'familiarity.learnFamiliar': 1,

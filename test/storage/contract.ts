@@ -771,6 +771,64 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
     });
 
+    describe('evaluation reads', () => {
+      const ask = { country: 'GB', browser: 'Safari 17', device: null };
+      const separately = async (userId: string, before: number) => ({
+        lastSuccess: await store.signIns.lastSuccessfulSignIn(userId, before),
+        population: await store.population.populationSnapshot(ask),
+        identity: await store.identities.getIdentity(userId),
+        active: await store.detections.activeDetections(userId),
+      });
+
+      it('answer exactly what the four separate reads answer, for a user with history', async () => {
+        await store.signIns.recordSignIn(signIn({ id: 'good', at: T0, outcome: 'allowed' }));
+        await store.signIns.recordSignIn(
+          signIn({ id: 'bad', at: T0 + MINUTE, outcome: 'wrongPassword', decision: null }),
+        );
+        await store.identities.updateIdentity(
+          'user-1',
+          { riskLevel: 'medium', riskState: 'atRisk', blocked: true },
+          T0,
+        );
+        // Two closed, then two active (one without evidence).
+        await store.detections.addDetections('user-1', 'good', [travel, leaked], T0);
+        await store.detections.closeDetections({ userId: 'user-1' }, 'dismissed', T0 + 1);
+        await store.detections.addDetections('user-1', 'good', [{ ...travel, evidence: undefined }], T0 + 2);
+        await store.detections.addDetections('user-1', null, [leaked], T0 + 3);
+        await store.population.recordPopulation({ country: 'GB', browser: 'Chrome 120', device: null }, true);
+        await store.population.recordPopulation({ country: 'JP', browser: 'Chrome 120', device: 'd1' }, true);
+
+        const together = await store.evaluation.readForEvaluation('user-1', T0 + DAY, ask);
+        expect(together).to.deep.equal(await separately('user-1', T0 + DAY));
+        expect(together.lastSuccess!.at).to.equal(T0);
+        expect(together.identity).to.include({ riskLevel: 'medium', blocked: true });
+        expect(together.population.counts).to.deep.equal({ 'country=GB': 1 });
+        expect(together.active.map((d) => d.type)).to.deep.equal(['impossibleTravel', 'leakedCredentials']);
+      });
+
+      it('keep the active detections in creation order', async () => {
+        for (let i = 0; i < 5; i++)
+          await store.detections.addDetections(
+            'user-1',
+            `sign-in-${i}`,
+            [{ ...travel, reason: `r${i}` }],
+            T0 + (i % 2),
+          );
+        const { active } = await store.evaluation.readForEvaluation('user-1', T0 + DAY, ask);
+        expect(active.map((d) => d.reason)).to.deep.equal(
+          (await store.detections.activeDetections('user-1')).map((d) => d.reason),
+        );
+        expect(active).to.have.length(5);
+      });
+
+      it('answer the defaults for a user nobody has seen', async () => {
+        const together = await store.evaluation.readForEvaluation('nobody', T0, ask);
+        expect(together).to.deep.equal(await separately('nobody', T0));
+        expect(together.lastSuccess).to.equal(null);
+        expect(together.active).to.deep.equal([]);
+      });
+    });
+
     describe('familiarity', () => {
       it('familiar features are counted per value, skipping unknown ones', async () => {
         await store.familiarity.learnFamiliar(

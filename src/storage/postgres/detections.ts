@@ -52,6 +52,14 @@ export function toDetection(row: DetectionRow): Detection {
 const SELECT = `SELECT id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status, closed_by,
   created_at, updated_at FROM detections`;
 
+/**
+ * A user's active detections in creation order; `user` is a parameter placeholder. seq is selected
+ * too so a caller that aggregates the rows can keep that order (toDetection ignores it).
+ */
+export function activeDetectionsQuery(user: string): string {
+  return `${SELECT.replace(' FROM detections', ', seq FROM detections')} WHERE user_id = ${user} AND status = 'active' ORDER BY created_at, seq`;
+}
+
 export function createDetectionStore(pool: Pool): DetectionStore {
   const select = async (where: string, params: unknown[]): Promise<Detection[]> => {
     const { rows } = await pool.query<DetectionRow>(
@@ -103,7 +111,8 @@ export function createDetectionStore(pool: Pool): DetectionStore {
     },
 
     async activeDetections(userId) {
-      return select(`user_id = $1 AND status = 'active'`, [userId]);
+      const { rows } = await pool.query<DetectionRow>(activeDetectionsQuery('$1'), [userId]);
+      return rows.map(toDetection);
     },
 
     async detectionsForSignIn(signInId) {

@@ -32,6 +32,11 @@ export function defaultIdentity(userId: string): Identity {
   };
 }
 
+/** The user's identity row (none: the default identity); `user` is a parameter placeholder. */
+export function identityQuery(user: string): string {
+  return `SELECT * FROM identities WHERE user_id = ${user}`;
+}
+
 export function toIdentity(row: IdentityRow): Identity {
   return {
     userId: row.user_id,
@@ -67,7 +72,7 @@ const RECOVERY_LOCK = 'riskgate:recovery-codes:';
 export function createIdentityStore(pool: Pool): IdentityStore {
   return {
     async getIdentity(userId) {
-      const { rows } = await pool.query<IdentityRow>(`SELECT * FROM identities WHERE user_id = $1`, [userId]);
+      const { rows } = await pool.query<IdentityRow>(identityQuery('$1'), [userId]);
       return rows[0] ? toIdentity(rows[0]) : defaultIdentity(userId);
     },
 

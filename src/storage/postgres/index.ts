@@ -14,6 +14,7 @@ import { createFamiliarityStore } from './familiarity.js';
 import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
+import { createEvaluationStore } from './evaluation.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
@@ -77,6 +78,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     detections: createDetectionStore(pool),
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
+    evaluation: createEvaluationStore(pool),
     attempts: createAttemptStore(pool),
     leaks: createLeakStore(pool),
     counters: createCounterStore(pool),

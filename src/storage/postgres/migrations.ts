@@ -273,6 +273,11 @@ export const MIGRATIONS: readonly string[] = [
   // 9: the GeoIP accuracy radius of a sign-in's location (km; NULL when the database gives none)
   `
   ALTER TABLE sign_ins ADD COLUMN accuracy_km DOUBLE PRECISION;
+  `, // 10: a user's active detections, in order, from one index (the planner had preferred
+  // (status, created_at) for the ORDER BY and filtered every active detection of everybody)
+  `
+  DROP INDEX detections_user_status;
+  CREATE INDEX detections_user_status_created ON detections (user_id, status, created_at);
   `,
 ];
 

@@ -4,7 +4,20 @@
  * statement updates everything and one query reads it.
  */
 import type { PopulationStore } from '../types.js';
-import { num, type Pool } from './util.js';
+import { type Pool } from './util.js';
+import { knownPairs, snapshotFromRows, type PopulationRow } from '../populationRows.js';
+
+/**
+ * The counts of the given values and the totals; `features` and `values` are placeholders of two
+ * text arrays. Primary-key lookups only, so the read stays O(1) in the table size.
+ */
+export function populationSnapshotQuery(features: string, values: string): string {
+  return `SELECT p.feature, p.value, p.count
+      FROM unnest(${features}::text[], ${values}::text[]) AS wanted(feature, value)
+      JOIN population p ON p.feature = wanted.feature AND p.value = wanted.value
+    UNION ALL
+    SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`;
+}
 
 export function createPopulationStore(pool: Pool): PopulationStore {
   return {
@@ -31,31 +44,12 @@ export function createPopulationStore(pool: Pool): PopulationStore {
       );
     },
     async populationSnapshot(features) {
-      const pairs = Object.entries(features).filter((e): e is [string, string] => e[1] !== null);
-      // Primary-key lookups only, so the read stays O(1) in the table size.
-      const { rows } = await pool.query<{ feature: string; value: string; count: string }>(
-        `SELECT p.feature, p.value, p.count
-           FROM unnest($1::text[], $2::text[]) AS wanted(feature, value)
-           JOIN population p ON p.feature = wanted.feature AND p.value = wanted.value
-         UNION ALL
-         SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`,
-        [pairs.map(([feature]) => feature), pairs.map(([, value]) => value)],
-      );
-      const snapshot = {
-        totalSignIns: 0,
-        numberOfUsers: 0,
-        counts: {} as Record<string, number>,
-        distinct: {} as Record<string, number>,
-      };
-      for (const row of rows) {
-        const count = num(row.count);
-        if (row.feature === '*') {
-          if (row.value === 'signIns') snapshot.totalSignIns = count;
-          else if (row.value === 'users') snapshot.numberOfUsers = count;
-        } else if (row.feature === '#') snapshot.distinct[row.value] = count;
-        else snapshot.counts[`${row.feature}=${row.value}`] = count;
-      }
-      return snapshot;
+      const pairs = knownPairs(features);
+      const { rows } = await pool.query<PopulationRow>(populationSnapshotQuery('$1', '$2'), [
+        pairs.map(([feature]) => feature),
+        pairs.map(([, value]) => value),
+      ]);
+      return snapshotFromRows(rows);
     },
   };
 }

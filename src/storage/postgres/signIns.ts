@@ -133,7 +133,32 @@ export function toRecord(row: SignInRow): SignInRecord {
   };
 }
 
-function toPast(row: SignInRow): PastSignIn {
+export type PastRow = Pick<
+  SignInRow,
+  | 'at'
+  | 'ip'
+  | 'network'
+  | 'country'
+  | 'city'
+  | 'latitude'
+  | 'longitude'
+  | 'accuracy_km'
+  | 'browser_family'
+  | 'device_id'
+>;
+
+/**
+ * The user's most recent good sign-in before a time, with only the columns a PastSignIn needs (it
+ * is read on every sign-in); `user` and `before` are parameter placeholders. seq breaks ties between
+ * sign-ins in the same millisecond: the later insert is the more recent.
+ */
+export function lastSuccessQuery(user: string, before: string): string {
+  return `SELECT at, ip, network, country, city, latitude, longitude, accuracy_km, browser_family, device_id
+    FROM sign_ins WHERE user_id = ${user} AND at < ${before} AND outcome IN ('allowed', 'mfaPassed')
+    ORDER BY at DESC, seq DESC LIMIT 1`;
+}
+
+export function toPast(row: PastRow): PastSignIn {
   return {
     at: num(row.at),
     ip: row.ip,
@@ -176,13 +201,7 @@ export function createSignInStore(pool: Pool): SignInStore {
     },
 
     async lastSuccessfulSignIn(userId, before) {
-      // seq breaks ties between sign-ins in the same millisecond: the later insert is the more recent.
-      const { rows } = await pool.query<SignInRow>(
-        `SELECT * FROM sign_ins
-         WHERE user_id = $1 AND at < $2 AND outcome IN ('allowed', 'mfaPassed')
-         ORDER BY at DESC, seq DESC LIMIT 1`,
-        [userId, before],
-      );
+      const { rows } = await pool.query<PastRow>(lastSuccessQuery('$1', '$2'), [userId, before]);
       return rows[0] ? toPast(rows[0]) : null;
     },
 

@@ -25,6 +25,7 @@ import { SqliteSessionStore } from './sessions.js';
 import { createApiTokenStore, createAuditStore } from './audit.js';
 import { createRiskHistoryStore } from './riskHistory.js';
 import { createReportStore } from './reports.js';
+import { createEvaluationStore } from './evaluation.js';
 import { createDetectionAdminStore } from './detectionActions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -66,13 +67,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ? startCheckpointer(db, { file: path.resolve(options.file), ...DEFAULT_CHECKPOINTER })
       : null;
 
-  return {
-    users: createUserStore(db),
+  const parts = {
     identities: createIdentityStore(db),
     signIns: createSignInStore(db),
     detections: createDetectionStore(db),
-    familiarity: createFamiliarityStore(db),
     population: createPopulationStore(db),
+  };
+  return {
+    ...parts,
+    users: createUserStore(db),
+    familiarity: createFamiliarityStore(db),
+    evaluation: createEvaluationStore(db, parts),
     attempts: createAttemptStore(db),
     leaks: createLeakStore(db),
     counters: createCounterStore(db),

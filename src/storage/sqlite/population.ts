@@ -4,6 +4,7 @@
  * transaction updates everything and one query reads it.
  */
 import type { PopulationStore } from '../types.js';
+import { knownPairs, snapshotFromRows, type PopulationRow } from '../populationRows.js';
 import type { Db } from './util.js';
 
 export function createPopulationStore(db: Db): PopulationStore {
@@ -11,12 +12,26 @@ export function createPopulationStore(db: Db): PopulationStore {
     `INSERT INTO population (feature, value, count) VALUES (?, ?, 1)
      ON CONFLICT (feature, value) DO UPDATE SET count = count + 1 RETURNING count`,
   );
-  // Primary-key lookups only (json_each drives the join), so the read stays O(1) in the table size.
-  const read = db.prepare<[string], { feature: string; value: string; count: number }>(
-    `SELECT p.feature, p.value, p.count FROM json_each(?) AS j
-       JOIN population p ON p.feature = json_extract(j.value, '$[0]') AND p.value = json_extract(j.value, '$[1]')
-     UNION ALL
-     SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`,
+  // Primary-key lookups only, so the read stays O(1) in the table size: one per value (a prepared
+  // statement run a few times costs less than a json_each join that builds and parses JSON), and the
+  // totals and distinct counts, few rows under two keys, in one more.
+  const one = db.prepare<[string, string], { count: number }>(
+    `SELECT count FROM population WHERE feature = ? AND value = ?`,
+  );
+  const totals = db.prepare<[], PopulationRow>(
+    `SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`,
+  );
+  const snapshotRows = (features: Record<string, string | null>): PopulationRow[] => {
+    const rows = totals.all();
+    for (const [feature, value] of knownPairs(features)) {
+      const row = one.get(feature, value);
+      if (row) rows.push({ feature, value, count: row.count });
+    }
+    return rows;
+  };
+  // One read transaction: every lookup sees the same snapshot, and the WAL read lock is taken once.
+  const readSnapshot = db.transaction((features: Record<string, string | null>) =>
+    snapshotFromRows(snapshotRows(features)),
   );
   const record = db.transaction((features: Record<string, string | null>, newUser: boolean) => {
     bump.get('*', 'signIns');
@@ -32,21 +47,7 @@ export function createPopulationStore(db: Db): PopulationStore {
       record.immediate(features, newUser);
     },
     async populationSnapshot(features) {
-      const pairs = Object.entries(features).filter(([, value]) => value !== null);
-      const snapshot = {
-        totalSignIns: 0,
-        numberOfUsers: 0,
-        counts: {} as Record<string, number>,
-        distinct: {} as Record<string, number>,
-      };
-      for (const row of read.all(JSON.stringify(pairs))) {
-        if (row.feature === '*') {
-          if (row.value === 'signIns') snapshot.totalSignIns = row.count;
-          else if (row.value === 'users') snapshot.numberOfUsers = row.count;
-        } else if (row.feature === '#') snapshot.distinct[row.value] = row.count;
-        else snapshot.counts[`${row.feature}=${row.value}`] = row.count;
-      }
-      return snapshot;
+      return readSnapshot.deferred(features);
     },
   };
 }

@@ -103,7 +103,23 @@ export function toRecord(row: SignInRow): SignInRecord {
   };
 }
 
-function toPast(row: SignInRow): PastSignIn {
+const PAST_COLUMNS =
+  'at, ip, network, country, city, latitude, longitude, accuracy_km, browser_family, device_id';
+type PastRow = Pick<
+  SignInRow,
+  | 'at'
+  | 'ip'
+  | 'network'
+  | 'country'
+  | 'city'
+  | 'latitude'
+  | 'longitude'
+  | 'accuracy_km'
+  | 'browser_family'
+  | 'device_id'
+>;
+
+function toPast(row: PastRow): PastSignIn {
   return {
     at: row.at,
     ip: row.ip,
@@ -141,8 +157,9 @@ export function createSignInStore(db: Db): SignInStore {
   );
   const byId = db.prepare<[string], SignInRow>(`SELECT * FROM sign_ins WHERE id = ?`);
   // rowid breaks ties between sign-ins in the same millisecond: the later insert is the more recent.
-  const lastGood = db.prepare<[string, number], SignInRow>(
-    `SELECT * FROM sign_ins
+  // Only the columns a PastSignIn needs: the row is read on every sign-in.
+  const lastGood = db.prepare<[string, number], PastRow>(
+    `SELECT ${PAST_COLUMNS} FROM sign_ins
      WHERE user_id = ? AND at < ? AND outcome IN ('allowed', 'mfaPassed')
      ORDER BY at DESC, rowid DESC LIMIT 1`,
   );
