@@ -18,10 +18,11 @@ export async function learnFromSignIn(
 ): Promise<void> {
   const model = modelFeaturesOf(context);
   firstLearned ??= (await store.familiarity.familiarFeatures(userId)).length === 0;
-  // Independent writes, so together (two connections on PostgreSQL). The model's keys win where
-  // names overlap (its `browser` includes the major version).
-  await Promise.all([
-    store.familiarity.learnFamiliar(userId, { ...familiarFeaturesOf(context), ...model }, now),
-    store.population.recordPopulation(model, firstLearned),
-  ]);
+  // One atomic write (one round trip on PostgreSQL). The model's keys win where names overlap (its
+  // `browser` includes the major version).
+  await store.learning.learnSignIn(
+    userId,
+    { familiar: { ...familiarFeaturesOf(context), ...model }, population: model, newUser: firstLearned },
+    now,
+  );
 }

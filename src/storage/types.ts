@@ -107,6 +107,24 @@ export interface FamiliarityStore {
   familiarFeatures(userId: string): Promise<FamiliarFeature[]>;
 }
 
+/** What one good sign-in teaches the model (src/risk/learn.ts). */
+export interface SignInLesson {
+  /** The user's values to count as familiar (familiarity.learnFamiliar). */
+  familiar: Record<string, string | null>;
+  /** The values to count in the population (population.recordPopulation). */
+  population: Record<string, string | null>;
+  /** The user's first learned sign-in: one more user in the population. */
+  newUser: boolean;
+}
+
+/**
+ * familiarity.learnFamiliar and population.recordPopulation in one atomic write (one statement on
+ * PostgreSQL, one transaction on SQLite): a crash never leaves one learned without the other.
+ */
+export interface LearningStore {
+  learnSignIn(userId: string, lesson: SignInLesson, at: number): Promise<void>;
+}
+
 export interface FailedAttempt {
   /** Keyed fingerprint of the password alone (never the password), so one password tried across accounts matches. */
   fingerprint: string;
@@ -345,6 +363,7 @@ export interface Store {
   familiarity: FamiliarityStore;
   population: PopulationStore;
   evaluation: EvaluationReadStore;
+  learning: LearningStore;
   attempts: AttemptStore;
   leaks: LeakStore;
   counters: CounterStore;

@@ -26,6 +26,7 @@ const PARTS: Part[] = [
   'familiarity',
   'population',
   'evaluation',
+  'learning',
   'attempts',
   'leaks',
   'counters',

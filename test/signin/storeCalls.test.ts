@@ -46,8 +46,8 @@ describeOnEveryBackend(
         'evaluation.readForEvaluation': 1,
         // Stored once, complete with its decision, before the answer.
         'signIns.recordSignIn': 1,
-        'familiarity.learnFamiliar': 1,
-        'population.recordPopulation': 1,
+        // Learned in one write: familiar values and population counts.
+        'learning.learnSignIn': 1,
         // The session with the CSRF token is read, replaced by a new id (regenerated) and saved once.
         'sessions.get': 1,
         'sessions.destroy': 1,

@@ -829,6 +829,76 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
     });
 
+    describe('learning', () => {
+      it('one lesson counts the familiar values and the population exactly as the two separate writes do', async () => {
+        const lesson = {
+          familiar: { country: 'GB', city: 'London', device: 'd1', browser: null },
+          population: { country: 'GB', device: 'd1', browser: null },
+          newUser: true,
+        };
+        await store.learning.learnSignIn('user-1', lesson, T0);
+        await store.learning.learnSignIn('user-1', { ...lesson, newUser: false }, T0 + DAY);
+        await store.familiarity.learnFamiliar('user-2', lesson.familiar, T0);
+        await store.population.recordPopulation(lesson.population, true);
+        await store.familiarity.learnFamiliar('user-2', lesson.familiar, T0 + DAY);
+        await store.population.recordPopulation(lesson.population, false);
+
+        const strip = (
+          rows: { feature: string; value: string; count: number; firstSeen: number; lastSeen: number }[],
+        ) =>
+          rows.map(({ feature, value, count, firstSeen, lastSeen }) => ({
+            feature,
+            value,
+            count,
+            firstSeen,
+            lastSeen,
+          }));
+        expect(strip(await store.familiarity.familiarFeatures('user-1'))).to.deep.equal(
+          strip(await store.familiarity.familiarFeatures('user-2')),
+        );
+        expect(await store.familiarity.familiarFeatures('user-1')).to.have.length(3);
+        expect(await store.population.populationSnapshot(lesson.population)).to.deep.equal({
+          totalSignIns: 4,
+          numberOfUsers: 2,
+          counts: { 'country=GB': 4, 'device=d1': 4 },
+          distinct: { country: 1, device: 1 },
+        });
+      });
+
+      it('a lesson with nothing known still counts the sign-in in the population', async () => {
+        await store.learning.learnSignIn(
+          'user-1',
+          { familiar: { device: null }, population: { device: null }, newUser: true },
+          T0,
+        );
+        expect(await store.familiarity.familiarFeatures('user-1')).to.deep.equal([]);
+        const snapshot = await store.population.populationSnapshot({});
+        expect([snapshot.totalSignIns, snapshot.numberOfUsers]).to.deep.equal([1, 1]);
+      });
+
+      it('parallel lessons all count', async () => {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.learning.learnSignIn(
+              `user-${i % 4}`,
+              {
+                familiar: { country: i % 2 ? 'GB' : 'DE' },
+                population: { country: i % 2 ? 'GB' : 'DE' },
+                newUser: i < 4,
+              },
+              T0 + i,
+            ),
+          ),
+        );
+        const snapshot = await store.population.populationSnapshot({ country: 'GB' });
+        expect(snapshot).to.deep.include({ totalSignIns: 20, numberOfUsers: 4 });
+        expect(snapshot.counts['country=GB']).to.equal(10);
+        expect(snapshot.distinct.country).to.equal(2);
+        const user1 = await store.familiarity.familiarFeatures('user-1');
+        expect(user1.map((f) => [f.value, f.count])).to.deep.equal([['GB', 5]]);
+      });
+    });
+
     describe('familiarity', () => {
       it('familiar features are counted per value, skipping unknown ones', async () => {
         await store.familiarity.learnFamiliar(

@@ -10,24 +10,35 @@ interface FamiliarRow {
   last_seen: string;
 }
 
+/** An unknown property (no geo, no device cookie yet) is not evidence of anything: skipped. */
+export function knownFamiliar(features: Record<string, string | null>): [string, string][] {
+  return Object.entries(features).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+}
+
+/**
+ * Counts the values (two text arrays) as familiar to the user at `at` (placeholders). One statement
+ * per sign-in, so a crash never leaves half of a sign-in's features learned. Keys of one object are
+ * distinct, so no row is hit twice by the same upsert. GREATEST keeps last_seen from moving
+ * backwards if an older sign-in is learned late.
+ */
+export function familiarityUpsert(user: string, features: string, values: string, at: string): string {
+  return `INSERT INTO familiarity (user_id, feature, value, count, first_seen, last_seen)
+    SELECT ${user}, feature, value, 1, ${at}, ${at} FROM unnest(${features}::text[], ${values}::text[]) AS learned (feature, value)
+    ON CONFLICT (user_id, feature, value) DO UPDATE SET
+      count = familiarity.count + 1, last_seen = GREATEST(familiarity.last_seen, EXCLUDED.last_seen)`;
+}
+
 export function createFamiliarityStore(pool: Pool): FamiliarityStore {
   return {
     async learnFamiliar(userId, features, at) {
-      // An unknown property (no geo, no device cookie yet) is not evidence of anything: skip it.
-      const known = Object.entries(features).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      );
+      const known = knownFamiliar(features);
       if (known.length === 0) return;
-      // One statement per sign-in, so a crash never leaves half of a sign-in's features learned. Keys of
-      // one object are distinct, so no row is hit twice by the same upsert. GREATEST keeps last_seen
-      // from moving backwards if an older sign-in is learned late.
-      await pool.query(
-        `INSERT INTO familiarity (user_id, feature, value, count, first_seen, last_seen)
-         SELECT $1, feature, value, 1, $4, $4 FROM unnest($2::text[], $3::text[]) AS learned (feature, value)
-         ON CONFLICT (user_id, feature, value) DO UPDATE SET
-           count = familiarity.count + 1, last_seen = GREATEST(familiarity.last_seen, EXCLUDED.last_seen)`,
-        [userId, known.map(([feature]) => feature), known.map(([, value]) => value), at],
-      );
+      await pool.query(familiarityUpsert('$1', '$2', '$3', '$4'), [
+        userId,
+        known.map(([feature]) => feature),
+        known.map(([, value]) => value),
+        at,
+      ]);
     },
 
     async familiarFeatures(userId): Promise<FamiliarFeature[]> {

@@ -15,6 +15,7 @@ import { createCounterStore } from './counters.js';
 import { createFlowStore } from './flows.js';
 import { createJobStore } from './jobs.js';
 import { createEvaluationStore } from './evaluation.js';
+import { createLearningStore } from './learning.js';
 import { createPopulationStore } from './population.js';
 import { createAttemptStore } from './attempts.js';
 import { createLeakStore } from './leaks.js';
@@ -79,6 +80,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
     evaluation: createEvaluationStore(pool),
+    learning: createLearningStore(pool),
     attempts: createAttemptStore(pool),
     leaks: createLeakStore(pool),
     counters: createCounterStore(pool),

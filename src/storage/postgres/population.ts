@@ -19,29 +19,44 @@ export function populationSnapshotQuery(features: string, values: string): strin
     SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`;
 }
 
+/** The rows one sign-in bumps: its known values and the totals ('*'). */
+export function populationPairs(
+  features: Record<string, string | null>,
+  newUser: boolean,
+): [string, string][] {
+  const pairs: [string, string][] = [['*', 'signIns']];
+  if (newUser) pairs.push(['*', 'users']);
+  return pairs.concat(knownPairs(features));
+}
+
+/**
+ * Recording is one statement, so one round trip and atomic: the CTE `bumped` adds one to every value
+ * (two text-array placeholders; sorted, so concurrent sign-ins lock rows in the same order and never
+ * deadlock), then POPULATION_DISTINCT adds one to the distinct count of each feature whose value was
+ * seen for the first time. Those '#' rows are never touched by the CTE.
+ */
+export function populationBumped(features: string, values: string): string {
+  return `bumped AS (
+    INSERT INTO population (feature, value, count)
+      SELECT feature, value, 1 FROM unnest(${features}::text[], ${values}::text[]) AS wanted (feature, value)
+      ORDER BY feature COLLATE "C", value COLLATE "C"
+    ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1
+    RETURNING feature, count
+  )`;
+}
+
+export const POPULATION_DISTINCT = `INSERT INTO population (feature, value, count)
+    SELECT '#', feature, 1 FROM bumped WHERE count = 1 AND feature <> '*' ORDER BY feature COLLATE "C"
+  ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1`;
+
 export function createPopulationStore(pool: Pool): PopulationStore {
   return {
     async recordPopulation(features, newUser) {
-      const pairs: Array<[string, string]> = [['*', 'signIns']];
-      if (newUser) pairs.push(['*', 'users']);
-      for (const [feature, value] of Object.entries(features))
-        if (value !== null) pairs.push([feature, value]);
-      // One statement, so one round trip and atomic: the CTE bumps every value (sorted, so concurrent
-      // sign-ins lock rows in the same order and never deadlock), and each value seen for the first
-      // time bumps its feature's distinct count. Those '#' rows are never touched by the CTE.
-      await pool.query(
-        `WITH bumped AS (
-           INSERT INTO population (feature, value, count)
-             SELECT feature, value, 1 FROM unnest($1::text[], $2::text[]) AS wanted (feature, value)
-             ORDER BY feature COLLATE "C", value COLLATE "C"
-           ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1
-           RETURNING feature, count
-         )
-         INSERT INTO population (feature, value, count)
-           SELECT '#', feature, 1 FROM bumped WHERE count = 1 AND feature <> '*' ORDER BY feature COLLATE "C"
-         ON CONFLICT (feature, value) DO UPDATE SET count = population.count + 1`,
-        [pairs.map(([feature]) => feature), pairs.map(([, value]) => value)],
-      );
+      const pairs = populationPairs(features, newUser);
+      await pool.query(`WITH ${populationBumped('$1', '$2')} ${POPULATION_DISTINCT}`, [
+        pairs.map(([feature]) => feature),
+        pairs.map(([, value]) => value),
+      ]);
     },
     async populationSnapshot(features) {
       const pairs = knownPairs(features);

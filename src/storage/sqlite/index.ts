@@ -26,6 +26,7 @@ import { createApiTokenStore, createAuditStore } from './audit.js';
 import { createRiskHistoryStore } from './riskHistory.js';
 import { createReportStore } from './reports.js';
 import { createEvaluationStore } from './evaluation.js';
+import { createLearningStore } from './learning.js';
 import { createDetectionAdminStore } from './detectionActions.js';
 
 export { SqliteSessionStore } from './sessions.js';
@@ -78,6 +79,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     users: createUserStore(db),
     familiarity: createFamiliarityStore(db),
     evaluation: createEvaluationStore(db, parts),
+    learning: createLearningStore(db),
     attempts: createAttemptStore(db),
     leaks: createLeakStore(db),
     counters: createCounterStore(db),
