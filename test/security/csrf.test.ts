@@ -3,11 +3,11 @@ import request from 'supertest';
 import { startLiveServer, type LiveServer } from './harness.js';
 import { SERVER_OPTIONS } from './journeys.js';
 import {
-  JOURNEYS,
   STATE_CHANGING_ROUTES,
   at,
   hiddenFieldsFor,
   legitimateBody,
+  startJourney,
   type StateChangingRoute,
 } from './routes.js';
 import { IP } from '../helpers/riskgate.js';
@@ -24,7 +24,7 @@ describe('security: CSRF on every state-changing route', function () {
 
   async function prepare(route: StateChangingRoute) {
     s = await startLiveServer(SERVER_OPTIONS[route.server]);
-    const journey = await JOURNEYS[route.journey](s);
+    const journey = await startJourney(route.journey, s);
     const hidden = hiddenFieldsFor(route, journey.client.last.html, journey);
     expect(hidden, `${route.name}: no form posting to ${route.action} on the journey's page`).to.not.equal(
       null,
