@@ -63,8 +63,8 @@ describe('browser: pages reached from security mails, accessible and readable on
 
     it('"This wasn\'t me": the confirmation, the thank-you page, and the used link', async () => {
       const { rg, url } = fixture();
-      // The mail after a passed MFA challenge carries the link. (The allowed new-country sign-in should
-      // too, but does not on this branch: test/notify/notMe.test.ts fails, see docs/security.md.)
+      // The mail after a passed MFA challenge carries the link (so does the mail after an allowed
+      // new-country sign-in: test/notify/notMe.test.ts).
       const user = await rg.addUser('alice', { email: EMAIL });
       await new TestClient(rg.app, IP.london).signIn('alice', user.password);
       rg.clock.advance(60 * MINUTE);
