@@ -105,13 +105,12 @@ export function fieldPaths(body: Record<string, unknown>, prefix = ''): string[]
 }
 
 export const MISSING = Symbol('missing');
+/** The whole body as one field: replaced by a string, a number, an array, null, or sent empty. */
+export const ROOT = '(the whole body)';
 
-/** A copy of `body` with the field at `path` replaced (or removed, for MISSING). */
-export function withField(
-  body: Record<string, unknown>,
-  path: string,
-  value: unknown,
-): Record<string, unknown> {
+/** A copy of `body` with the field at `path` replaced (or removed, for MISSING); ROOT replaces it all. */
+export function withField(body: Record<string, unknown>, path: string, value: unknown): unknown {
+  if (path === ROOT) return value;
   const copy = structuredClone(body);
   const keys = path.split('.');
   let node = copy;
