@@ -111,9 +111,16 @@ describe('security: CSRF on every state-changing route', function () {
       // The legitimate post (page reloaded: hidden fields as rendered now) changes state.
       await client.get(at(route.page, journey));
       const fresh = hiddenFieldsFor(route, client.last.html, journey) ?? hidden;
-      await client.postRaw(at(route.action, journey), legitimateBody(route, journey, fresh), {
-        follow: false,
-      });
+      const accepted = await client.postRaw(
+        at(route.action, journey),
+        legitimateBody(route, journey, fresh),
+        {
+          follow: false,
+        },
+      );
+      // Accepted, not refused: an admin action the service refuses (409) is audited, and the changed
+      // audit log alone must not pass for the route acting.
+      expect(accepted.status, 'the legitimate post was refused').to.be.below(400);
       expect(
         await s.snapshot(),
         'the legitimate post changed nothing: the refusals above prove nothing',
