@@ -6,6 +6,8 @@
  * - STATE_CHANGING_ROUTES: every POST a person (or an attacker) can make, with how to reach the form
  *   that makes it, what a legitimate post sends, and, per field, an independent statement of which
  *   values may get past validation (the fuzzer's oracle: anything else must change nothing).
+ *   routeCoverage.test.ts fails when the mounted app serves a POST/PUT/PATCH/DELETE without a row
+ *   here or, for the admin JSON API, in API_WRITES (apiRoutes.ts).
  * - END_USER_PAGES (test/browser/pages.ts): every page, for the browser and accessibility suites.
  * - DISPLAYED_FIELDS (displayed.ts): every value a page shows that someone else can choose.
  */
