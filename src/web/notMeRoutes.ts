@@ -64,6 +64,17 @@ export function notMeRoutes({ links, render }: NotMeRouteDeps): Router {
   });
 
   router.post('/not-me/:token', async (req, res) => {
+    // An unreadable body (too large, malformed) skipped the CSRF check (security.ts): refuse it before
+    // the link is used, or a cross-site form posting 17 KB of junk could report someone's sign-in.
+    if (req.formError) {
+      const page = {
+        title: 'Please try again',
+        status: 400,
+        heading: 'Please try again',
+        message: req.formError,
+      };
+      return render(req, res, 'error', page, 400);
+    }
     const result = await check(req, true);
     if (!result.ok) return refuse(req, res, result.reason);
     await render(req, res, 'not-me/done', { title: 'Thank you for telling us' });

@@ -1,36 +1,17 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { startRiskgate, IP, type TestRiskgate } from '../helpers/riskgate.js';
+import type { Page } from 'playwright-core';
+import { IP } from '../helpers/riskgate.js';
 import { LEAKED, TRAVEL, seedRisk } from '../admin/helpers.js';
-import { browserAvailable, launch, listen, screenshotPath } from './browser.js';
+import { screenshotPath, useBrowserFixture } from './browser.js';
 
 describe('browser: admin console', function () {
   this.timeout(90_000);
-  let rg: TestRiskgate;
-  let browser: Browser;
-  let server: Server;
-  let url: string;
-
-  beforeEach(async function () {
-    if (!browserAvailable(this)) return;
-    rg = await startRiskgate();
-    ({ server, url } = await listen(rg.app));
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    server?.close();
-    await rg?.close();
-  });
+  const fixture = useBrowserFixture();
 
   async function signedInAdmin(viewport: { width: number; height: number }): Promise<Page> {
+    const { rg, url } = fixture();
     const admin = await rg.addUser('root', { roles: ['admin'] });
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-Forwarded-For': IP.london },
-      viewport,
-    });
-    const page = await context.newPage();
+    const page = await fixture().page(IP.london, viewport);
     await page.goto(`${url}/admin/`);
     await page.getByLabel(/username/i).fill('root');
     await page.getByLabel(/password/i).fill(admin.password);
@@ -44,6 +25,7 @@ describe('browser: admin console', function () {
   }
 
   it('on a phone: step-up MFA, risky users, a user, dismiss with confirmation, audit log', async () => {
+    const { rg } = fixture();
     const alice = await rg.addUser('alice');
     await seedRisk({ rg }, alice.id, 'alice', [TRAVEL, LEAKED]);
     const page = await signedInAdmin({ width: 390, height: 844 });
@@ -65,6 +47,7 @@ describe('browser: admin console', function () {
   });
 
   it('on a desktop: filter risky sign-ins, confirm one safe, create an API token shown once', async () => {
+    const { rg, url } = fixture();
     const bob = await rg.addUser('bob');
     const { signInId } = await seedRisk({ rg }, bob.id, 'bob', [TRAVEL]);
     const page = await signedInAdmin({ width: 1280, height: 900 });

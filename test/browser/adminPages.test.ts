@@ -4,42 +4,25 @@
  * walk (a11y.ts). The last test compares the pages checked with ADMIN_PAGES.
  */
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startRiskgate, IP, type TestRiskgate } from '../helpers/riskgate.js';
+import type { Page } from 'playwright-core';
+import { IP } from '../helpers/riskgate.js';
 import { LEAKED, TRAVEL, seedRisk } from '../admin/helpers.js';
-import { browserAvailable, launch, listen, openPhonePage, signInThroughForm } from './browser.js';
+import { signInThroughForm, useBrowserFixture } from './browser.js';
 import { checkPage, checkedPages } from './a11y.js';
 import { ADMIN_PAGES } from './pages.js';
 
 describe('browser: every admin console page, accessible and readable on a phone', function () {
   this.timeout(120_000);
-  let rg: TestRiskgate;
-  let browser: Browser;
-  let server: Server;
-  let url: string;
-  const contexts: BrowserContext[] = [];
+  const fixture = useBrowserFixture();
 
-  beforeEach(async function () {
-    if (!browserAvailable(this)) return;
-    rg = await startRiskgate();
-    ({ server, url } = await listen(rg.app));
-    browser = await launch();
-  });
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close();
-    await browser?.close();
-    server?.close();
-    await rg?.close();
-  });
-
-  const open = () => openPhonePage(browser, contexts, IP.london);
+  const open = () => fixture().phonePage(IP.london);
 
   const signIn = (page: Page, username: string, password: string) =>
-    signInThroughForm(page, `${url}/admin/`, username, password);
+    signInThroughForm(page, `${fixture().url}/admin/`, username, password);
 
   /** Signs the admin in and passes the step-up with a real TOTP code; checks the step-up page. */
   async function signedInAdmin(): Promise<Page> {
+    const { rg, url } = fixture();
     const admin = await rg.addUser('root', { roles: ['admin'] });
     const page = await open();
     await signIn(page, 'root', admin.password);
@@ -53,6 +36,7 @@ describe('browser: every admin console page, accessible and readable on a phone'
   }
 
   it('risk pages: lists, a user, a confirmation, the done notice, a shown-once password, a bulk result', async () => {
+    const { rg, url } = fixture();
     const alice = await rg.addUser('alice');
     const bob = await rg.addUser('bob');
     const carol = await rg.addUser('carol');
@@ -100,6 +84,7 @@ describe('browser: every admin console page, accessible and readable on a phone'
   });
 
   it('admin pages: audit log, tokens and a created token, policies, report-only, not found, refused', async () => {
+    const { rg, url } = fixture();
     const page = await signedInAdmin();
     await page.goto(`${url}/admin/tokens`);
     await checkPage(page, 'admin-tokens');

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Express } from 'express';
 import { startRiskgate, type TestRiskgate } from '../helpers/riskgate.js';
+import type { RiskgateOptions } from '../../src/riskgate.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('test-artifacts', 'browser');
@@ -53,30 +54,43 @@ export interface BrowserFixture {
   rg: TestRiskgate;
   browser: Browser;
   url: string;
-  /** A new page at phone width whose requests come from `ip` (the server trusts loopback proxies). */
-  page(ip: string): Promise<Page>;
+  /** A new page (390 px wide unless told) whose requests come from `ip` (the server trusts loopback proxies). */
+  page(ip: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /**
+   * A new page at phone width (360 px) from `ip`, axe injectable (openPhonePage); `javaScriptEnabled:
+   * false` for the no-JavaScript walks. Its context is closed after the test.
+   */
+  phonePage(ip: string, options?: { javaScriptEnabled?: boolean }): Promise<Page>;
 }
 
-/** Registers hooks that give each test a fresh Riskgate served over HTTP and a fresh chromium. */
-export function useBrowserFixture(): () => BrowserFixture {
+/**
+ * Registers hooks that give each test a fresh Riskgate (started with `options`, or what the function
+ * returns when the test starts: values made by earlier hooks, such as an SMTP server) served over HTTP,
+ * and a fresh chromium. Every page's context is closed after the test, then the browser and the server.
+ */
+export function useBrowserFixture(
+  options: RiskgateOptions | (() => RiskgateOptions) = {},
+): () => BrowserFixture {
   let fixture: BrowserFixture | null = null;
   let server: Server | null = null;
+  const contexts: BrowserContext[] = [];
   beforeEach(async function () {
     if (!browserAvailable(this)) return;
-    const rg = await startRiskgate();
+    const rg = await startRiskgate(typeof options === 'function' ? options() : options);
     const listening = await listen(rg.app);
     server = listening.server;
     const browser = await launch();
-    const page = async (ip: string) => {
-      const context = await browser.newContext({
-        extraHTTPHeaders: { 'X-Forwarded-For': ip },
-        viewport: { width: 390, height: 844 },
-      });
+    const page = async (ip: string, viewport = { width: 390, height: 844 }) => {
+      const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': ip }, viewport });
+      contexts.push(context);
       return context.newPage();
     };
-    fixture = { rg, browser, url: listening.url, page };
+    const phonePage = (ip: string, pageOptions: { javaScriptEnabled?: boolean } = {}) =>
+      openPhonePage(browser, contexts, ip, pageOptions);
+    fixture = { rg, browser, url: listening.url, page, phonePage };
   });
   afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
     await fixture?.browser.close();
     server?.close();
     await fixture?.rg.close();

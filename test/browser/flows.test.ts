@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { generateSync } from 'otplib';
-import { startRiskgate, IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
-import { browserAvailable, launch, listen, openPhonePage, signInThroughForm } from './browser.js';
+import { IP, MINUTE } from '../helpers/riskgate.js';
+import { signInThroughForm, useBrowserFixture } from './browser.js';
 import { checkPage, checkedPages } from './a11y.js';
 import { END_USER_PAGES } from './pages.js';
 
@@ -20,32 +19,16 @@ const NEW_PASSWORD = 'amber window river 72';
 
 describe('browser: every end-user flow, accessible and readable on a phone', function () {
   this.timeout(120_000);
-  let rg: TestRiskgate;
-  let browser: Browser;
-  let server: Server;
-  let url: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeEach(async function () {
-    if (!browserAvailable(this)) return;
-    rg = await startRiskgate({ policies: { mfaRegistration: { mode: 'on', graceDays: 14 } } });
-    ({ server, url } = await listen(rg.app));
-    browser = await launch();
-  });
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close();
-    await browser?.close();
-    server?.close();
-    await rg?.close();
-  });
+  const fixture = useBrowserFixture({ policies: { mfaRegistration: { mode: 'on', graceDays: 14 } } });
 
   const open = (ip: string, options: { javaScriptEnabled?: boolean } = {}) =>
-    openPhonePage(browser, contexts, ip, options);
+    fixture().phonePage(ip, options);
 
   const signIn = (page: Page, username: string, password: string) =>
-    signInThroughForm(page, `${url}/auth/sign-in`, username, password);
+    signInThroughForm(page, `${fixture().url}/auth/sign-in`, username, password);
 
   it('risky sign-in: notice, MFA, signed in; and "This wasn\'t me"', async () => {
+    const { rg, url } = fixture();
     const user = await rg.addUser('alice');
     const home = await open(IP.london);
     await home.goto(`${url}/auth/sign-in`);
@@ -80,6 +63,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('compromised account: notice, MFA, new password, signed in', async () => {
+    const { rg } = fixture();
     const user = await rg.addUser('bob', { password: 'password123' });
     const page = await open(IP.london);
     await signIn(page, 'bob', 'password123');
@@ -107,6 +91,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('blocked pages: a compromised account without an authenticator, and too many codes', async () => {
+    const { rg } = fixture();
     await rg.addUser('carol', { mfa: false, password: 'password123' }); // leaked password, no authenticator
     const dave = await rg.addUser('dave');
     await signIn(await open(IP.london), 'dave', dave.password);
@@ -128,6 +113,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('MFA registration: the QR code decoded from a screenshot gives codes the server accepts; recovery codes; skip', async () => {
+    const { rg } = fixture();
     await rg.addUser('erin', { mfa: false, password: 'erin passphrase 42' });
     const page = await open(IP.london);
     await signIn(page, 'erin', 'erin passphrase 42');
@@ -159,6 +145,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('temporary password and admin-required reset', async () => {
+    const { rg } = fixture();
     const gail = await rg.addUser('gail', { mfa: false });
     const temporary = await rg.riskgate.remediation.issueTemporaryPassword(gail.id);
     const page = await open(IP.london);
@@ -178,6 +165,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('keyboard alone: sign in and pass MFA with Tab, typing and Enter', async () => {
+    const { rg, url } = fixture();
     const user = await rg.addUser('ivy');
     await signIn(await open(IP.london), 'ivy', user.password);
     rg.clock.advance(60 * MINUTE);
@@ -206,6 +194,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('without JavaScript: the compromised account flow works end to end', async () => {
+    const { rg } = fixture();
     const user = await rg.addUser('jack', { password: 'password123' });
     const page = await open(IP.london, { javaScriptEnabled: false });
     await signIn(page, 'jack', 'password123');
@@ -219,6 +208,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('error pages: not found, an expired form, an expired flow, and registration after the grace period', async () => {
+    const { rg, url } = fixture();
     const page = await open(IP.london);
     await page.goto(`${url}/auth/nothing-here`);
     await checkPage(page, 'not-found');
@@ -254,6 +244,7 @@ describe('browser: every end-user flow, accessible and readable on a phone', fun
   });
 
   it('without JavaScript: risky sign-in MFA and MFA registration work end to end', async () => {
+    const { rg } = fixture();
     const user = await rg.addUser('mia');
     await signIn(await open(IP.london), 'mia', user.password);
     rg.clock.advance(60 * MINUTE);

@@ -151,4 +151,17 @@ describe('"This wasn\'t me" link in the unfamiliar sign-in mail', () => {
     expect(page.status).to.equal(403);
     expect((await rg.riskgate.store.identities.getIdentity(user.id)).riskLevel).to.equal('low');
   });
+
+  it('an unreadable POST (an oversized body, so no readable CSRF token) is refused, and the link still works', async () => {
+    // A cross-site form can post 17 KB of junk: the body is unreadable, so the CSRF check is skipped
+    // and the route itself must refuse to use the link.
+    const { user, path } = await intruderSignedIn();
+    const client = new TestClient(rg.app, IP.london);
+    await client.get(path);
+    const forged = await client.postRaw(path, `junk=${'x'.repeat(20_000)}`);
+    expect(forged.status).to.equal(400);
+    expect((await rg.riskgate.store.identities.getIdentity(user.id)).riskLevel).to.equal('low');
+    await client.get(path);
+    expect((await client.submit(path)).html).to.contain('Thank you for telling us');
+  });
 });

@@ -1,56 +1,33 @@
 /**
  * The admin JSON API takes no cookies and no CSRF token: a bearer token is the only credential. Every
- * write route refuses a missing, malformed, unknown or revoked token, and a signed-in console session
- * (cookie and CSRF token included) without a bearer token, each with a JSON 401 and no change in the
- * store; the same request with a live token acts. The write routes' JSON fields are fuzzed: no 5xx,
- * and a refused body changes nothing.
+ * write route (apiRoutes.ts) refuses a missing, malformed, unknown or revoked token, and a signed-in
+ * console session (cookie and CSRF token included) without a bearer token, each with a JSON 401 and no
+ * change in the store; the same request with a live token acts. Every field of every write route's
+ * JSON body is fuzzed (random, boundary, unicode and type-confused values, or left out): no 5xx, and a
+ * refused body changes nothing.
  */
 import { expect } from 'chai';
 import request from 'supertest';
 import fc from 'fast-check';
 import { startLiveServer, type LiveServer } from './harness.js';
 import { JOURNEYS, type Journey } from './journeys.js';
-import { LEAKED, TRAVEL, seedRisk } from '../admin/helpers.js';
+import { ADMIN_TARGETS } from './adminJourneys.js';
+import {
+  API,
+  API_WRITES,
+  MISSING,
+  ROOT,
+  apiContext,
+  fieldPaths,
+  withField,
+  type ApiContext,
+  type ApiWrite,
+} from './apiRoutes.js';
 import type { Snapshot } from './snapshot.js';
+import { DEFAULT_POLICIES } from '../../src/policy/schema.js';
 
-const API = '/admin/api/v1';
 const SEED = 20261202;
 const CASES = 20;
-
-interface ApiWrite {
-  name: string;
-  method: 'post' | 'put';
-  path: (t: Targets) => string;
-  body: (t: Targets) => Record<string, unknown>;
-}
-interface Targets {
-  userId: string;
-  signInId: string;
-  tokenId: string;
-}
-
-const WRITES: ApiWrite[] = [
-  { name: 'create a token', method: 'post', path: () => '/tokens', body: () => ({ name: 'SIEM export' }) },
-  { name: 'revoke a token', method: 'post', path: (t) => `/tokens/${t.tokenId}/revoke`, body: () => ({}) },
-  {
-    name: 'a user action (dismiss user risk)',
-    method: 'post',
-    path: (t) => `/users/${t.userId}/dismiss-risk`,
-    body: () => ({ reason: 'checked by phone' }),
-  },
-  {
-    name: 'bulk dismiss',
-    method: 'post',
-    path: () => '/users/bulk-dismiss',
-    body: (t) => ({ userIds: [t.userId], reason: 'test accounts' }),
-  },
-  {
-    name: 'a sign-in action (confirm safe)',
-    method: 'post',
-    path: (t) => `/sign-ins/${t.signInId}/confirm-safe`,
-    body: () => ({ reason: 'office VPN' }),
-  },
-];
 
 /** Tokens by id, name and revocation only: an authorized call's own bookkeeping (last use) is not a change. */
 function withoutTokenUse(snapshot: Snapshot): Snapshot {
@@ -80,26 +57,35 @@ describe('security: the admin API authorizes by bearer token only', function () 
   let s: LiveServer;
   let admin: Journey;
   let token: string;
-  let targets: Targets;
   beforeEach(async () => {
     s = await startLiveServer();
     admin = await JOURNEYS.adminTokens(s); // a console session past the TOTP step-up
-    const user = await s.addUser('eve');
-    const { signInId } = await seedRisk({ rg: s }, user.id, 'eve', [TRAVEL, LEAKED]);
     ({ token } = await s.riskgate.adminServices.tokens.create('tests', {
       kind: 'user',
       id: admin.userId,
       name: admin.username,
     }));
-    targets = { userId: user.id, signInId, tokenId: admin.target! };
   });
   afterEach(() => s?.close());
 
-  const send = (w: ApiWrite, auth: (r: request.Test) => request.Test, body = w.body(targets)) =>
-    auth(request(s.url)[w.method](`${API}${w.path(targets)}`)).send(body);
+  const targetFor = async (w: ApiWrite) => (w.target ? ADMIN_TARGETS[w.target](s, admin) : '');
+  /** The body as JSON text, whatever it is (an object, or at the root a string, number, array or null). */
+  const send = (
+    w: ApiWrite,
+    c: ApiContext,
+    auth: (r: request.Test) => request.Test,
+    body: unknown = w.body(c),
+  ) => {
+    const req = auth(
+      request(s.url)[w.method](`${API}${w.path.replace(':target', encodeURIComponent(c.target))}`),
+    );
+    return body === MISSING ? req : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
+  };
+  const bearer = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
 
-  for (const w of WRITES) {
-    it(`${w.name}: refused without a live bearer token (a console session is not enough), acts with one`, async () => {
+  for (const w of API_WRITES) {
+    it(`${w.name}: refused without a live bearer token (a console session is not enough), ${w.changesState === false ? 'answers' : 'acts'} with one`, async () => {
+      const c = await apiContext(s, await targetFor(w));
       const { token: revoked, record } = await s.riskgate.adminServices.tokens.create('old', {
         kind: 'user',
         id: admin.userId,
@@ -126,16 +112,16 @@ describe('security: the admin API authorizes by bearer token only', function () 
       ];
       const before = withoutTokenUse(await s.snapshot());
       for (const [how, auth] of refused) {
-        const res = await send(w, auth, { ...w.body(targets), _csrf: csrf });
+        const res = await send(w, c, auth, { ...w.body(c), _csrf: csrf });
         expect(res.status, how).to.equal(401);
         expect(res.body.error, how).to.include.keys('code', 'message');
         expect(withoutTokenUse(await s.snapshot()), `${how}: the store changed`).to.deep.equal(before);
       }
-      const ok = await send(w, (r) => r.set('Authorization', `Bearer ${token}`));
+      const ok = await send(w, c, bearer);
       expect(ok.status, JSON.stringify(ok.body)).to.be.within(200, 201);
-      expect(withoutTokenUse(await s.snapshot()), 'the authorized call changed nothing').to.not.deep.equal(
-        before,
-      );
+      const after = withoutTokenUse(await s.snapshot());
+      if (w.changesState === false) expect(after, 'a preview changed the store').to.deep.equal(before);
+      else expect(after, 'the authorized call changed nothing').to.not.deep.equal(before);
     });
   }
 
@@ -153,42 +139,66 @@ describe('security: the admin API authorizes by bearer token only', function () 
     }
   });
 
-  const jsonValue = fc.oneof(
+  const boundaries = [0, 1, 2, 3, 80, 81, 200, 201, 500, 501, 2049].map((n) => 'a'.repeat(n));
+  const text = fc.oneof(
     fc.string({ maxLength: 30 }),
-    fc.constantFrom('', ' ', 'ab', 'a'.repeat(501), '\u0000x', '../x', "' OR 1=1 --"),
+    fc.string({ unit: 'grapheme', maxLength: 10 }),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constantFrom(...boundaries, ' ', '  ab  ', '\u0000x', '\u202eabc', '../x', "' OR 1=1 --", 'all', 'on'),
+  );
+  const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
+    { weight: 4, arbitrary: text },
+    { weight: 1, arbitrary: fc.constant(MISSING) },
     fc.integer(),
+    fc.constantFrom(-1, 0, 1, 30, 31, 1.5, 1e21, Number.MAX_SAFE_INTEGER + 2),
     fc.boolean(),
     fc.constant(null),
-    fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
-    fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+    fc.array(text, { maxLength: 3 }),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), text, { maxKeys: 2 }),
   );
 
-  for (const w of WRITES) {
-    it(`${w.name}: fuzzed JSON fields never get a 5xx, and a refused body changes nothing (${CASES} cases, seed ${SEED})`, async () => {
-      const fields = Object.keys(w.body(targets));
-      await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...fields, 'extra'), jsonValue, async (field, value) => {
-          const before = withoutTokenUse(await s.snapshot());
-          const res = await send(w, (r) => r.set('Authorization', `Bearer ${token}`), {
-            ...w.body(targets),
-            [field]: value,
-          });
-          expect(res.status, JSON.stringify({ field, value })).to.be.below(500);
-          if (res.status >= 400) expect(res.body.error).to.include.keys('code', 'message');
-          // A body refused at validation (400) changes nothing. An action the service refuses (already
-          // done: 409) is written to the audit log as refused, and changes nothing else.
-          const after = withoutTokenUse(await s.snapshot());
-          const note = JSON.stringify({
-            field,
-            value,
-            status: res.status,
-            changed: changedTables(before, after),
-          });
-          if (res.status === 400) expect(after, note).to.deep.equal(before);
-          else if (res.status > 400) expect(withoutAudit(after), note).to.deep.equal(withoutAudit(before));
-        }),
-        { seed: SEED, numRuns: CASES, endOnFailure: true },
-      );
+  for (const w of API_WRITES) {
+    // The fields of the body as the route takes it (the default policies stand in for those in force).
+    const shape = w.body({
+      target: 'id',
+      current: {
+        version: 1,
+        policies: DEFAULT_POLICIES,
+        changedAt: 0,
+        changedBy: { id: '', name: '' },
+        reason: '',
+      },
     });
+    for (const field of [ROOT, ...fieldPaths(shape), 'extra']) {
+      it(`${w.name}: ${field} fuzzed never gets a 5xx, and a refused body changes nothing (${CASES} cases, seed ${SEED})`, async () => {
+        const target = await targetFor(w);
+        await fc.assert(
+          fc.asyncProperty(jsonValue, async (value) => {
+            const c = await apiContext(s, target);
+            const before = withoutTokenUse(await s.snapshot());
+            const res = await send(w, c, bearer, withField(w.body(c), field, value));
+            const note = () =>
+              JSON.stringify({
+                field,
+                value: value === MISSING ? '(missing)' : value,
+                status: res.status,
+                changed: changedTables(before, after),
+              });
+            let after = before;
+            expect(res.status, note()).to.be.below(500);
+            if (res.status >= 400) expect(res.body.error).to.include.keys('code', 'message');
+            // A body refused at validation (400) changes nothing. An action the service refuses (already
+            // done, a version conflict: 409) is written to the audit log as refused, and changes nothing else.
+            after = withoutTokenUse(await s.snapshot());
+            if (res.status === 400) expect(after, note()).to.deep.equal(before);
+            else if (res.status > 400)
+              expect(withoutAudit(after), note()).to.deep.equal(withoutAudit(before));
+            else if (w.changesState === false) expect(after, note()).to.deep.equal(before);
+          }),
+          { seed: SEED, numRuns: CASES, endOnFailure: true },
+        );
+      });
+    }
   }
 });

@@ -11,7 +11,7 @@ import { escapedLikeEjs, type DisplayedField } from './displayed.js';
 import { fresh } from './journeys.js';
 import type { LiveServer } from './harness.js';
 
-const onPage = (s: LiveServer, page: string) => adminConsole(s, () => Promise.resolve(page));
+const onPage = (s: LiveServer, page: string) => adminConsole(s, page);
 
 /** A sign-in stored with `change` applied to the usual test record, listed on its admin page. */
 async function storedSignIn(s: LiveServer, change: (r: ReturnType<typeof signInRecord>) => void) {

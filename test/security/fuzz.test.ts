@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import fc from 'fast-check';
 import { startLiveServer, type LiveServer } from './harness.js';
-import { JOURNEYS, SERVER_OPTIONS, type Journey } from './journeys.js';
+import { SERVER_OPTIONS, startJourney, type Journey } from './journeys.js';
 import { STATE_CHANGING_ROUTES, at, hiddenFieldsFor, legitimateBody, type FormValue } from './routes.js';
 
 /** Fixed seed and case count: the same inputs every run, so a failure reproduces. */
@@ -65,12 +65,12 @@ describe('security: fuzzing every form field', function () {
           ...SERVER_OPTIONS[route.server],
           throttle: { windowSeconds: 900, maxPerIp: 100_000, maxPerUsername: 100_000 },
         });
-        let journey: Journey = await JOURNEYS[route.journey](s);
+        let journey: Journey = await startJourney(route.journey, s);
         await fc.assert(
           fc.asyncProperty(formValue, async (value) => {
             let hidden = hiddenFieldsFor(route, journey.client.last.html, journey);
             if (!hidden) {
-              journey = await JOURNEYS[route.journey](s); // the last case finished the flow: start again
+              journey = await startJourney(route.journey, s); // the last case finished the flow: start again
               hidden = hiddenFieldsFor(route, journey.client.last.html, journey)!;
             }
             const before = await s.snapshot();

@@ -71,7 +71,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as SqlBackend[]) {
       const live = s;
       const eve = await live.addUser('eve');
       await seedRisk({ rg: live }, eve.id, 'eve', [TRAVEL]);
-      const admin = await adminConsole(live, () => Promise.resolve('/admin/'));
+      const admin = await adminConsole(live, '/admin/');
       const { token } = await live.riskgate.adminServices.tokens.create('sqli', {
         kind: 'user',
         id: admin.userId,

@@ -9,6 +9,7 @@ import { IP, MINUTE } from '../helpers/riskgate.js';
 import type { TestClient } from '../helpers/client.js';
 import type { LiveServer } from './harness.js';
 import { ADMIN_JOURNEYS } from './adminJourneys.js';
+import { latestMatch } from './outbox.js';
 
 export const BREACHED_PASSWORD = 'password123';
 export const NEW_PASSWORD = 'copper lighthouse meadow 58';
@@ -17,6 +18,8 @@ export const NEW_PASSWORD = 'copper lighthouse meadow 58';
 export const SERVER_OPTIONS = {
   default: {},
   registration: { policies: { mfaRegistration: { mode: 'on', graceDays: 14 } } },
+  /** A user without an authenticator may register after a code mailed to them (mails: the outbox folder). */
+  emailCode: { policies: { unregisteredUsers: 'registerWithEmailCode' } },
 } satisfies Record<string, RiskgateOptions>;
 export type ServerKind = keyof typeof SERVER_OPTIONS;
 
@@ -28,9 +31,13 @@ export interface Journey {
   totpSecret: string | null;
   /** A TOTP code for this journey's secret at the server's clock. */
   code(): string;
-  /** The id a route's `:target` path segment stands for (admin journeys: a user or a token). */
+  /** The id a route's `:target` path segment stands for (admin journeys: a user or a token; a mail link's token). */
   target?: string;
+  /** Values a form on the journey's page shows pre-filled (the policy form), sent as shown. */
+  fields?: Record<string, string>;
 }
+
+export type JourneyFn = (s: LiveServer) => Promise<Journey>;
 
 let made = 0;
 /** Journeys may run many times on one server (the fuzzer restarts a flow it finished): new names each time. */
@@ -145,6 +152,51 @@ async function recoveryCodes(s: LiveServer): Promise<Journey> {
   return j;
 }
 
+const OWNER_EMAIL = (username: string) => `${username}@example.com`;
+
+/**
+ * A user without an authenticator signs in at home, then from Tokyo: MFA is needed and the
+ * `emailCode` server offers the email-code step (nothing mailed yet).
+ */
+async function emailCodeSend(s: LiveServer): Promise<Journey> {
+  const username = fresh('bob');
+  const user = await s.addUser(username, { mfa: false, email: OWNER_EMAIL(username) });
+  await s.client(IP.london).signIn(username, user.password);
+  s.clock.advance(60 * MINUTE);
+  const away = s.client(IP.tokyo);
+  await away.signIn(username, user.password);
+  return journey(s, away, user, username);
+}
+
+/** The code asked for and read from the mail; `code()` gives it. */
+async function emailCodeVerify(s: LiveServer): Promise<Journey> {
+  const j = await emailCodeSend(s);
+  await j.client.submit('/auth/flow/email-code', {}, { action: 'send' });
+  const mailed = await latestMatch(s, OWNER_EMAIL(j.username), /\b(\d{6})\b/);
+  j.code = () => mailed;
+  return j;
+}
+
+/**
+ * The "This wasn't me" link: a risky sign-in from Tokyo passes MFA, the owner gets the unfamiliar
+ * sign-in mail, and opens its link at home (a new browser). `target` is the link's token.
+ */
+async function notMeLink(s: LiveServer): Promise<Journey> {
+  const username = fresh('alice');
+  const user = await s.addUser(username, { email: OWNER_EMAIL(username) });
+  await s.client(IP.london).signIn(username, user.password);
+  s.clock.advance(60 * MINUTE);
+  const away = s.client(IP.tokyo);
+  await away.signIn(username, user.password);
+  await away.submit('/auth/flow/notice', {}, { action: 'continue' });
+  const j = journey(s, away, user, username);
+  await away.submit('/auth/flow/mfa', { code: j.code() });
+  const token = await latestMatch(s, OWNER_EMAIL(username), /\/auth\/not-me\/([^\s"<>]+)/);
+  const home = s.client(IP.london);
+  await home.get(`/auth/not-me/${token}`);
+  return { ...j, client: home, target: token };
+}
+
 const END_USER_JOURNEYS = {
   signInPage,
   signedIn,
@@ -157,7 +209,15 @@ const END_USER_JOURNEYS = {
   registerIntro,
   registerVerify,
   recoveryCodes,
+  emailCodeSend,
+  emailCodeVerify,
+  notMeLink,
 } satisfies Record<string, (s: LiveServer) => Promise<Journey>>;
 
 export const JOURNEYS = { ...END_USER_JOURNEYS, ...ADMIN_JOURNEYS };
 export type JourneyName = keyof typeof JOURNEYS;
+
+/** A route table's journey: a named one, or one made for the row (an admin action on its own target). */
+export function startJourney(how: JourneyName | JourneyFn, s: LiveServer): Promise<Journey> {
+  return typeof how === 'function' ? how(s) : JOURNEYS[how](s);
+}

@@ -6,11 +6,13 @@
  * - STATE_CHANGING_ROUTES: every POST a person (or an attacker) can make, with how to reach the form
  *   that makes it, what a legitimate post sends, and, per field, an independent statement of which
  *   values may get past validation (the fuzzer's oracle: anything else must change nothing).
+ *   routeCoverage.test.ts fails when the mounted app serves a POST/PUT/PATCH/DELETE without a row
+ *   here or, for the admin JSON API, in API_WRITES (apiRoutes.ts).
  * - END_USER_PAGES (test/browser/pages.ts): every page, for the browser and accessibility suites.
  * - DISPLAYED_FIELDS (displayed.ts): every value a page shows that someone else can choose.
  */
 import { decoded } from './forms.js';
-import { JOURNEYS, NEW_PASSWORD, type Journey, type JourneyName, type ServerKind } from './journeys.js';
+import { NEW_PASSWORD, type Journey, type JourneyFn, type JourneyName, type ServerKind } from './journeys.js';
 import {
   FORBIDDEN_IN_NAMES,
   csrfField,
@@ -24,7 +26,8 @@ import { ADMIN_CONSOLE_ROUTES } from './adminRoutes.js';
 export interface StateChangingRoute {
   name: string;
   server: ServerKind;
-  journey: JourneyName;
+  /** How a person reaches the form: a named journey, or one made for this row (startJourney). */
+  journey: JourneyName | JourneyFn;
   /** The page holding the form (reloading it renders fresh hidden fields); `:target` is the journey's. */
   page: string;
   /** The form on that page: its action, and hidden fields that pick it among several. */
@@ -206,10 +209,41 @@ const END_USER_ROUTES: StateChangingRoute[] = [
     fields: () => ({}),
     inputs: flowPost([]),
   },
+  {
+    name: 'email code: send a code',
+    server: 'emailCode',
+    journey: 'emailCodeSend',
+    page: '/auth/flow',
+    action: '/auth/flow/email-code',
+    match: { action: 'send' },
+    fields: () => ({}),
+    // "verify" without a code is refused; sends are also capped and spaced (refused, nothing changes).
+    inputs: flowPost([oneOf('action', ['send'])]),
+  },
+  {
+    name: 'email code: verify the code',
+    server: 'emailCode',
+    journey: 'emailCodeVerify',
+    page: '/auth/flow',
+    action: '/auth/flow/email-code',
+    match: { action: 'verify' },
+    fields: (j) => ({ code: j.code() }),
+    // Any six digits use an attempt; "send" may send a new code.
+    inputs: flowPost([oneOf('action', ['verify', 'send']), registrationCodeField]),
+  },
+  {
+    name: '"This wasn\'t me" mail link',
+    server: 'default',
+    journey: 'notMeLink',
+    page: '/auth/not-me/:target',
+    action: '/auth/not-me/:target',
+    fields: () => ({}),
+    inputs: [csrfField],
+  },
 ];
 
 export const STATE_CHANGING_ROUTES: StateChangingRoute[] = [...END_USER_ROUTES, ...ADMIN_CONSOLE_ROUTES];
 
 export type { FieldSpec };
-export { JOURNEYS };
+export { JOURNEYS, startJourney } from './journeys.js';
 export { at, encodeForm, hiddenFieldsFor, legitimateBody, type FormValue } from './forms.js';

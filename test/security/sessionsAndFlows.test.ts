@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startLiveServer, type LiveServer } from './harness.js';
-import { JOURNEYS, SERVER_OPTIONS } from './journeys.js';
+import { JOURNEYS, SERVER_OPTIONS, startJourney } from './journeys.js';
 import { STATE_CHANGING_ROUTES, hiddenFieldsFor, legitimateBody } from './routes.js';
 import { IP } from '../helpers/riskgate.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
@@ -98,7 +98,7 @@ describe('security: session fixation, step skipping and replayed posts', functio
   for (const route of STATE_CHANGING_ROUTES.filter((r) => r.action.startsWith('/auth/flow/'))) {
     it(`${route.name}: replaying the same post after it was accepted changes nothing`, async () => {
       s = await startLiveServer(SERVER_OPTIONS[route.server]);
-      const j = await JOURNEYS[route.journey](s);
+      const j = await startJourney(route.journey, s);
       const hidden = hiddenFieldsFor(route, j.client.last.html)!;
       const body = legitimateBody(route, j, hidden);
       const oldCookies = new Map(j.client.cookies);
