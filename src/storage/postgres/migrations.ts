@@ -279,6 +279,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX detections_user_status;
   CREATE INDEX detections_user_status_created ON detections (user_id, status, created_at);
   `,
+  // 11: admins found without reading every user (risk alerts, the first-admin check)
+  `
+  CREATE INDEX users_roles ON users USING gin (roles);
+  `,
 ];
 
 /** First key of the two-key advisory lock: "RISK", so Riskgate's locks stay apart from other apps'. */

@@ -123,7 +123,7 @@ export function createReportStore(pool: Pool): ReportStore {
 
     async usersWithRole(role, limit) {
       const { rows } = await pool.query<{ id: string }>(
-        `SELECT id FROM users WHERE $1 = ANY(roles) ORDER BY created_at LIMIT $2`,
+        `SELECT id FROM users WHERE roles @> ARRAY[$1::text] ORDER BY created_at LIMIT $2`,
         [role, limit],
       );
       return rows.map((row) => row.id);

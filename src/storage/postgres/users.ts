@@ -86,8 +86,9 @@ export function createUserStore(pool: Pool): UserStore {
     },
 
     async usersWithRole(role) {
+      // @> (not = ANY) so the GIN index users_roles answers it.
       const { rows } = await pool.query<UserRow>(
-        `SELECT * FROM users WHERE $1 = ANY (roles) ORDER BY username`,
+        `SELECT * FROM users WHERE roles @> ARRAY[$1::text] ORDER BY username`,
         [role],
       );
       return rows.map(toUser);

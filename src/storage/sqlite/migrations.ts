@@ -269,6 +269,11 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX detections_user_status;
   CREATE INDEX detections_user_status_created ON detections (user_id, status, created_at);
   `,
+  // 11: admins found without reading every user (risk alerts, the first-admin check): most users have
+  // no role, so the index holds only those with one
+  `
+  CREATE INDEX users_with_roles ON users (created_at) WHERE roles_json <> '[]';
+  `,
 ];
 
 /**

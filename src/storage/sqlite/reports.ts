@@ -120,7 +120,7 @@ export function createReportStore(db: Db): ReportStore {
     async usersWithRole(role, limit) {
       return db
         .prepare<[string, number], { id: string }>(
-          `SELECT id FROM users WHERE EXISTS (SELECT 1 FROM json_each(roles_json) WHERE value = ?) ORDER BY created_at LIMIT ?`,
+          `SELECT id FROM users WHERE roles_json <> '[]' AND EXISTS (SELECT 1 FROM json_each(roles_json) WHERE value = ?) ORDER BY created_at LIMIT ?`,
         )
         .all(role, limit)
         .map((row) => row.id);

@@ -39,7 +39,9 @@ export function createUserStore(db: Db): UserStore {
   );
   const count = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM users`);
   const withRole = db.prepare<[string], UserRow>(
-    `SELECT * FROM users WHERE EXISTS (SELECT 1 FROM json_each(roles_json) WHERE value = ?) ORDER BY username`,
+    // roles_json <> '[]' lets the partial index users_with_roles skip everyone without a role.
+    `SELECT * FROM users WHERE roles_json <> '[]' AND EXISTS (SELECT 1 FROM json_each(roles_json) WHERE value = ?)
+     ORDER BY username`,
   );
 
   return {
