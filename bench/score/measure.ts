@@ -54,6 +54,8 @@ export interface Sample {
   walRestart: boolean;
   /** A V8 garbage collection overlapped the operation (filled in by GcLog.mark). */
   gc: boolean;
+  /** What kind of operation it was, for percentiles by kind (SizeBench: with or without detections). */
+  tag?: string;
 }
 
 export type Cause = 'preempted' | 'walRestart' | 'gc';
@@ -97,6 +99,11 @@ export class Samples {
   }
 
   /** Wall time of the operations with none of the causes above: what the code itself costs. */
+  /** Percentiles of the operations with this tag. */
+  tagged(tag: string): Percentiles {
+    return percentiles(this.list.filter((s) => s.tag === tag).map((s) => s.wall));
+  }
+
   clean(): Percentiles {
     return percentiles(this.list.filter((s) => Samples.causes(s).length === 0).map((s) => s.wall));
   }
@@ -266,6 +273,8 @@ export class SizeBench {
       if (this.timing) this.timing.on = record;
       const evaluated = record ? await this.evaluations.time(assess, this.wal.read) : await assess();
       if (this.timing) this.timing.on = false;
+      // Sign-ins with detections also write them, the user's risk and its history.
+      if (record) this.evaluations.list.at(-1)!.tag = evaluated.drafts.length > 0 ? 'detections' : 'quiet';
       if (evaluated.decision.kind === 'allow') {
         const learn = () => this.gate.engine.completeSignIn(evaluated, { mfaPassed: false });
         if (record) await this.learning.time(learn, this.wal.read);

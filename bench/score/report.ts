@@ -43,6 +43,8 @@ export function sizeLines(r: SizeResult, argon2P50: number): string {
   const clean = samples.clean();
   const tail = samples.tail();
   const learn = bench.learning.wall();
+  const quiet = samples.tagged('quiet');
+  const flagged = samples.tagged('detections');
   const decisions = Object.entries(bench.decisions)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
@@ -58,6 +60,8 @@ export function sizeLines(r: SizeResult, argon2P50: number): string {
     `    none of those (${clean.n}): p50 ${ms(clean.p50)} ms, p99 ${ms(clean.p99)} ms; slowest 1% (${tail.n}): ` +
       `${tail.preempted} preempted, ${tail.walRestart} WAL checkpoint, ${tail.gc} GC, ${tail.none} none of those`,
     `    sign-ins: ${kinds}; decisions: ${decisions}; with sign-in risk: ${bench.risky}`,
+    `    without detections (${quiet.n}): p50 ${ms(quiet.p50)} ms, p99 ${ms(quiet.p99)} ms; ` +
+      `with detections (${flagged.n}, they also write them and the user's risk): p50 ${ms(flagged.p50)} ms, p99 ${ms(flagged.p99)} ms`,
     `    learning after an allow (completeSignIn, not in the latency): p50 ${ms(learn.p50)} ms, p99 ${ms(learn.p99)} ms`,
   ].join('\n');
 }
