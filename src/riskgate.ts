@@ -147,6 +147,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
   });
   const unavailable = renderUnavailable(render);
+  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
   const router = createRouter({
     basePath: config.basePath,
     ping: () => store.ping(),
@@ -182,9 +183,21 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       },
     },
     notMe: { links: notifications.notMe },
+    account: {
+      requireAuth,
+      directory,
+      sessions: store.sessions,
+      password: {
+        store,
+        risk,
+        notify: notifications.users,
+        minLength: config.password.minLength,
+        maxTries: config.password.maxChangeTries,
+        triesWindowMs: config.password.changeTriesWindowSeconds * 1000,
+      },
+      now,
+    },
   });
-
-  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
   const admin = createAdmin({
     store,
     directory,
