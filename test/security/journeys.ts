@@ -145,9 +145,17 @@ async function recoveryCodes(s: LiveServer): Promise<Journey> {
   return j;
 }
 
+/** Signed in (London, familiar), on the account's password change page. */
+async function accountPassword(s: LiveServer): Promise<Journey> {
+  const j = await signedIn(s);
+  await j.client.get('/auth/account/password');
+  return j;
+}
+
 const END_USER_JOURNEYS = {
   signInPage,
   signedIn,
+  accountPassword,
   riskyNotice,
   riskyMfa,
   compromisedNotice,

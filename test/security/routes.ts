@@ -66,6 +66,12 @@ const passwordChangeField = (name: string): FieldSpec => ({
   mayAct: textWhere((t) => t === NEW_PASSWORD),
 });
 
+/** Any current password zod lets through is checked, and a wrong one counts toward the cap (a change). */
+const currentPasswordField: FieldSpec = {
+  name: 'currentPassword',
+  mayAct: textWhere((t) => t.length >= 1 && t.length <= 1024),
+};
+
 const flowPost = (extra: FieldSpec[]): FieldSpec[] => [csrfField, versionField, ...extra];
 
 const END_USER_ROUTES: StateChangingRoute[] = [
@@ -205,6 +211,24 @@ const END_USER_ROUTES: StateChangingRoute[] = [
     action: '/auth/flow/recovery-codes',
     fields: () => ({}),
     inputs: flowPost([]),
+  },
+  {
+    name: 'account: change password',
+    server: 'default',
+    journey: 'accountPassword',
+    page: '/auth/account/password',
+    action: '/auth/account/password',
+    fields: (j) => ({
+      currentPassword: j.password,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    }),
+    inputs: [
+      csrfField,
+      currentPasswordField,
+      passwordChangeField('newPassword'),
+      passwordChangeField('confirmPassword'),
+    ],
   },
 ];
 
