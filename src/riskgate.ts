@@ -187,6 +187,11 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       requireAuth,
       directory,
       sessions: store.sessions,
+      sessionList: {
+        sessions: store.sessions,
+        signIns: store.signIns,
+        handleOf: (sid) => keys.hash('session-handle', sid),
+      },
       password: {
         store,
         risk,

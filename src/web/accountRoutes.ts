@@ -1,5 +1,5 @@
 /**
- * The signed-in user's account pages: change the password. Thin: requireAuth -> parse -> service ->
+ * The signed-in user's account pages: change the password, see and end signed-in sessions. Thin: requireAuth -> parse -> service ->
  * redirect or render. Every post needs the session's CSRF token (router-wide) and refuses an
  * unreadable body before acting.
  */
@@ -14,6 +14,7 @@ import { parseForm } from './forms.js';
 import type { Render } from './render.js';
 import { renewSession } from './sessionTransitions.js';
 import { destroySession } from './session.js';
+import { endSession, listSessions, type SessionListDeps } from './sessionList.js';
 
 export interface AccountRouteDeps {
   basePath: string;
@@ -23,6 +24,7 @@ export interface AccountRouteDeps {
   directory: UserDirectory;
   sessions: IndexedSessionStore;
   password: Omit<OwnPasswordChangeDeps, 'directory'>;
+  sessionList: SessionListDeps;
   now: () => number;
 }
 
@@ -34,9 +36,22 @@ const passwordForm = z.object({
   ...newPasswordFields,
 });
 
+/** A handle is a base64url HMAC-SHA256 (43 characters). */
+const endSessionForm = z.object({
+  session: z
+    .string({ message: 'Choose a session to end.' })
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session to end from the list.'),
+});
+const noFields = z.object({});
+
 const NOTICES = {
   password: 'Your password was changed. You were signed out on your other devices.',
+  ended: 'That session was ended: whoever used it has to sign in again.',
+  others: 'Your other sessions were ended. This one stays signed in.',
 } as const;
+type Notice = keyof typeof NOTICES;
+const isNotice = (value: unknown): value is Notice =>
+  typeof value === 'string' && Object.hasOwn(NOTICES, value);
 
 export function accountRoutes(deps: AccountRouteDeps): Router {
   const router = Router();
@@ -57,13 +72,55 @@ export function accountRoutes(deps: AccountRouteDeps): Router {
       status,
     );
 
-  router.get('/account', deps.requireAuth, async (req, res) => {
-    const done = typeof req.query.done === 'string' && req.query.done in NOTICES ? req.query.done : null;
-    await render(req, res, 'account/home', {
-      title: 'Your account',
-      username: req.session.riskgate?.username ?? '',
-      info: done ? NOTICES[done as keyof typeof NOTICES] : undefined,
-    });
+  const showAccount = async (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { info?: string; error?: string } = {},
+  ) => {
+    const state = req.session.riskgate!;
+    const sessions = await listSessions(deps.sessionList, state.userId!, req.sessionID);
+    await render(
+      req,
+      res,
+      'account/home',
+      { title: 'Your account', username: state.username ?? '', sessions, ...extra },
+      status,
+    );
+  };
+
+  router.get('/account', deps.requireAuth, (req, res) =>
+    showAccount(req, res, 200, { info: isNotice(req.query.done) ? NOTICES[req.query.done] : undefined }),
+  );
+
+  router.post('/account/sessions/end', deps.requireAuth, async (req, res) => {
+    const form = parseForm(endSessionForm, req);
+    if (!form.ok) return showAccount(req, res, 400, { error: form.message });
+    const userId = req.session.riskgate!.userId!;
+    const log = req.log ?? deps.logger;
+    // Ending the session in this browser is signing out.
+    if (deps.sessionList.handleOf(req.sessionID) === form.value.session) {
+      await destroySession(req);
+      log.info({ event: 'sessionEnded', userId, current: true }, 'session ended by its owner');
+      return res.redirect(303, `${basePath}/sign-in?signedOut=1`);
+    }
+    if (!(await endSession(deps.sessionList, userId, form.value.session))) {
+      return showAccount(req, res, 400, { error: 'That session has already ended. Nothing was changed.' });
+    }
+    log.info({ event: 'sessionEnded', userId, current: false }, 'session ended by its owner');
+    res.redirect(303, `${basePath}/account?done=ended`);
+  });
+
+  router.post('/account/sessions/end-others', deps.requireAuth, async (req, res) => {
+    const form = parseForm(noFields, req);
+    if (!form.ok) return showAccount(req, res, 400, { error: form.message });
+    const userId = req.session.riskgate!.userId!;
+    const ended = await deps.sessions.destroyUserSessions(userId, req.sessionID);
+    (req.log ?? deps.logger).info(
+      { event: 'otherSessionsEnded', userId, ended },
+      'other sessions ended by their owner',
+    );
+    res.redirect(303, `${basePath}/account?done=others`);
   });
 
   router.get('/account/password', deps.requireAuth, (req, res) => showPassword(req, res, 200));

@@ -230,6 +230,27 @@ const END_USER_ROUTES: StateChangingRoute[] = [
       passwordChangeField('confirmPassword'),
     ],
   },
+  {
+    name: 'account: end a session',
+    server: 'default',
+    journey: 'accountPage',
+    page: '/auth/account',
+    action: '/auth/account/sessions/end',
+    fields: () => ({}),
+    inputs: [
+      csrfField,
+      { name: 'session', mayAct: (value, _j, hidden) => textWhere((t) => t === hidden.session)(value) },
+    ],
+  },
+  {
+    name: 'account: end the other sessions',
+    server: 'default',
+    journey: 'accountPage',
+    page: '/auth/account',
+    action: '/auth/account/sessions/end-others',
+    fields: () => ({}),
+    inputs: [csrfField],
+  },
 ];
 
 export const STATE_CHANGING_ROUTES: StateChangingRoute[] = [...END_USER_ROUTES, ...ADMIN_CONSOLE_ROUTES];
