@@ -102,7 +102,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
-  // A reused TOTP code (ASVS 2.8.5): refused by Totp, logged here without the code, recorded as a detection.
+  // A reused TOTP code (ASVS 2.8.5): refused by Totp; logged here without the code, recorded as a
+  // detection, and mailed to the owner.
   const secondFactor = new SecondFactor(
     totp,
     recoveryCodes,
@@ -112,6 +113,8 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         'a used TOTP code was entered again: refused',
       );
       await risk.addDetections(userId, signInId, [reusedOtp(concurrent, signInId !== null)], at);
+      // The holder is told (a double submit, the same code twice at once, is not worth a mail).
+      if (!concurrent) notifications.users.codeReused(userId);
     },
   );
   const flows = new FlowService({

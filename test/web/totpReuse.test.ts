@@ -4,6 +4,7 @@ import { TestClient } from '../helpers/client.js';
 import { signInAtHomeThenAbroad } from '../helpers/scenarios.js';
 import { MemoryLog } from '../ops/memoryLog.js';
 import { createLogger } from '../../src/ops/logging.js';
+import { TestSmtp } from '../helpers/smtp.js';
 
 /** ASVS 2.8.5: a TOTP code whose time step was already used is refused, logged and recorded. */
 describe('a reused TOTP code', () => {
@@ -69,5 +70,43 @@ describe('a reused TOTP code', () => {
     expect(reuseLines()).to.have.length(0);
     const types = (await rg.riskgate.store.detections.detectionsForSignIn(signInId)).map((d) => d.type);
     expect(types).to.not.include('reusedOtp');
+  });
+});
+
+describe('a reused TOTP code: the holder is told', () => {
+  let smtp: TestSmtp;
+  let rg: TestRiskgate;
+  beforeEach(async () => {
+    smtp = await TestSmtp.start();
+    rg = await startRiskgate({
+      appName: 'Example Portal',
+      publicUrl: 'https://login.example.com',
+      mail: smtp.options(),
+      jobs: { enabled: false },
+    });
+  });
+  afterEach(async () => {
+    await rg.close();
+    await smtp.close();
+  });
+
+  it('mails the owner that a used code was entered and refused, without the code', async () => {
+    const { user, away } = await signInAtHomeThenAbroad(rg, 'alice', { email: 'alice@example.com' });
+    await away.submit('/auth/flow/notice', {}, { action: 'continue' });
+    const code = rg.totp(user.totpSecret!);
+    await away.submit('/auth/flow/mfa', { code });
+    const relay = new TestClient(rg.app, IP.tokyo);
+    await relay.signIn('alice', user.password);
+    await relay.submit('/auth/flow/notice', {}, { action: 'continue' });
+    await relay.submit('/auth/flow/mfa', { code });
+    await rg.riskgate.notifications.settled();
+    const mails = smtp.to('alice@example.com').filter((m) => m.subject.includes('used verification code'));
+    expect(mails).to.have.length(1);
+    expect(mails[0]!.subject).to.equal(
+      'A used verification code was entered for your Example Portal account',
+    );
+    expect(mails[0]!.text).to.contain('It was refused.');
+    expect(mails[0]!.text).to.contain('Change your password');
+    expect(mails[0]!.raw).to.not.contain(code);
   });
 });
