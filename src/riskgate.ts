@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { openStore } from './storage/open.js';
 import { IpFeeds } from './signals/feeds/feeds.js';
 import { BreachCorpus } from './signals/breach/corpus.js';
+import { inBreachCorpus } from './signals/breach/check.js';
 import { SignInActivity } from './signin/activity.js';
 import { BuiltinDirectory } from './auth/builtinDirectory.js';
 import { createPrimaryAuthenticator } from './auth/strategy.js';
@@ -84,6 +85,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
 
   const feeds = await IpFeeds.load(config.feedsDir ?? path.join(config.dataDir, 'feeds'));
   const breach = config.breachCorpus ? await BreachCorpus.open(config.breachCorpus) : null;
+  const breached = (password: string) => inBreachCorpus(breach, logger, password);
   const risk = new RiskService(store);
   const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
   const notifications = createNotifications({
@@ -193,6 +195,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         secondFactor,
         config,
         notify: notifications.users,
+        breached,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
@@ -211,6 +214,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         store,
         risk,
         notify: notifications.users,
+        breached,
         minLength: config.password.minLength,
         maxTries: config.password.maxChangeTries,
         triesWindowMs: config.password.changeTriesWindowSeconds * 1000,

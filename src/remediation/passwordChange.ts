@@ -35,7 +35,11 @@ export interface NewPasswordDeps {
   risk: RiskService;
   minLength: number;
   notify: Pick<AccountNotices, 'passwordChanged'>;
+  /** The configured breach corpus (RISKGATE_BREACH_CORPUS); the built-in common list is in the rules. */
+  breached: (password: string) => Promise<boolean>;
 }
+
+const BREACHED = 'This password has appeared in a data breach. Choose another.';
 
 /** Why a new password cannot be used, in words for the page; null when it can. */
 export async function refuseNewPassword(
@@ -46,6 +50,8 @@ export async function refuseNewPassword(
   if (input.newPassword !== input.confirmPassword) return 'The two passwords do not match.';
   const verdict = checkNewPassword(input.newPassword, { username: user.username, minLength: deps.minLength });
   if (!verdict.ok) return verdict.message;
+  // A password the sign-in pipeline would flag as leaked would send the user straight back here.
+  if (await deps.breached(input.newPassword)) return BREACHED;
   if (await deps.directory.verifyPassword(user, input.newPassword)) {
     return 'Choose a password different from your current one.';
   }

@@ -23,8 +23,8 @@ const PASSWORD_CHANGE_FOR: Record<PasswordChangeReason, PasswordChange> = {
 const changePasswordInput = z.object(newPasswordFields);
 
 function passwordDeps({ services }: StepContext): NewPasswordDeps {
-  const { store, directory, risk, config, notify } = services;
-  return { store, directory, risk, notify, minLength: config.password.minLength };
+  const { store, directory, risk, config, notify, breached } = services;
+  return { store, directory, risk, notify, breached, minLength: config.password.minLength };
 }
 
 export const changePasswordStep = defineStep({
