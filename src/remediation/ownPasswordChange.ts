@@ -58,10 +58,7 @@ export async function changeOwnPassword(
   }
   await deps.store.counters.reset(key);
   const refused = await refuseNewPassword(deps, user, change);
-  if (refused) {
-    const field = refused.includes('do not match') ? 'confirmPassword' : 'newPassword';
-    return { ok: false, reason: 'refused', message: refused, field };
-  }
+  if (refused) return { ok: false, reason: 'refused', ...refused };
   await applyNewPassword(
     deps,
     user,

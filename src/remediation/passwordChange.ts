@@ -41,19 +41,28 @@ export interface NewPasswordDeps {
 
 const BREACHED = 'This password has appeared in a data breach. Choose another.';
 
+export interface NewPasswordRefusal {
+  message: string;
+  /** The field to mark invalid on the page. */
+  field: 'newPassword' | 'confirmPassword';
+}
+
 /** Why a new password cannot be used, in words for the page; null when it can. */
 export async function refuseNewPassword(
   deps: NewPasswordDeps,
   user: DirectoryUser,
   input: NewPasswordInput,
-): Promise<string | null> {
-  if (input.newPassword !== input.confirmPassword) return 'The two passwords do not match.';
+): Promise<NewPasswordRefusal | null> {
+  const refuse = (message: string): NewPasswordRefusal => ({ message, field: 'newPassword' });
+  if (input.newPassword !== input.confirmPassword) {
+    return { message: 'The two passwords do not match.', field: 'confirmPassword' };
+  }
   const verdict = checkNewPassword(input.newPassword, { username: user.username, minLength: deps.minLength });
-  if (!verdict.ok) return verdict.message;
+  if (!verdict.ok) return refuse(verdict.message);
   // A password the sign-in pipeline would flag as leaked would send the user straight back here.
-  if (await deps.breached(input.newPassword)) return BREACHED;
+  if (await deps.breached(input.newPassword)) return refuse(BREACHED);
   if (await deps.directory.verifyPassword(user, input.newPassword)) {
-    return 'Choose a password different from your current one.';
+    return refuse('Choose a password different from your current one.');
   }
   return null;
 }

@@ -39,7 +39,7 @@ export const changePasswordStep = defineStep({
     const { user, data, now, services } = ctx;
     const deps = passwordDeps(ctx);
     const refused = await refuseNewPassword(deps, user, input);
-    if (refused) return { error: refused };
+    if (refused) return { error: refused.message };
     await applyNewPassword(
       deps,
       user,
