@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { openStore } from './storage/open.js';
 import { IpFeeds } from './signals/feeds/feeds.js';
 import { BreachCorpus } from './signals/breach/corpus.js';
+import { inBreachCorpus } from './signals/breach/check.js';
 import { SignInActivity } from './signin/activity.js';
 import { BuiltinDirectory } from './auth/builtinDirectory.js';
 import { createPrimaryAuthenticator } from './auth/strategy.js';
@@ -27,6 +28,7 @@ import { RiskService } from './remediation/riskService.js';
 import { Totp } from './mfa/totp.js';
 import { RecoveryCodes } from './mfa/recoveryCodes.js';
 import { SecondFactor } from './mfa/secondFactor.js';
+import { reusedOtp } from './risk/detectors/reusedOtp.js';
 import { SignInLimits } from './signin/limits.js';
 import { SignInPipeline } from './signin/pipeline.js';
 import { NOTHING_SATISFIED } from './policy/evaluate.js';
@@ -83,6 +85,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
 
   const feeds = await IpFeeds.load(config.feedsDir ?? path.join(config.dataDir, 'feeds'));
   const breach = config.breachCorpus ? await BreachCorpus.open(config.breachCorpus) : null;
+  const breached = (password: string) => inBreachCorpus(breach, logger, password);
   const risk = new RiskService(store);
   const revokeSessions = (userId: string) => store.sessions.destroyUserSessions(userId);
   const notifications = createNotifications({
@@ -101,7 +104,21 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
-  const secondFactor = new SecondFactor(totp, recoveryCodes);
+  // A reused TOTP code (ASVS 2.8.5): refused by Totp; logged here without the code, recorded as a
+  // detection, and mailed to the owner.
+  const secondFactor = new SecondFactor(
+    totp,
+    recoveryCodes,
+    async ({ userId, signInId, concurrent, now: at }) => {
+      logger.warn(
+        { event: 'totpReuse', userId, signInId, concurrent },
+        'a used TOTP code was entered again: refused',
+      );
+      await risk.addDetections(userId, signInId, [reusedOtp(concurrent, signInId !== null)], at);
+      // The holder is told (a double submit, the same code twice at once, is not worth a mail).
+      if (!concurrent) notifications.users.codeReused(userId);
+    },
+  );
   const flows = new FlowService({
     store,
     policies,
@@ -147,6 +164,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
   });
   const unavailable = renderUnavailable(render);
+  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
   const router = createRouter({
     basePath: config.basePath,
     ping: () => store.ping(),
@@ -177,14 +195,33 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         secondFactor,
         config,
         notify: notifications.users,
+        breached,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
     },
     notMe: { links: notifications.notMe },
+    account: {
+      requireAuth,
+      directory,
+      sessions: store.sessions,
+      sessionList: {
+        sessions: store.sessions,
+        signIns: store.signIns,
+        handleOf: (sid) => keys.hash('session-handle', sid),
+      },
+      password: {
+        store,
+        risk,
+        notify: notifications.users,
+        breached,
+        minLength: config.password.minLength,
+        maxTries: config.password.maxChangeTries,
+        triesWindowMs: config.password.changeTriesWindowSeconds * 1000,
+      },
+      now,
+    },
   });
-
-  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
   const admin = createAdmin({
     store,
     directory,

@@ -66,7 +66,8 @@ export function consoleMfaRoutes(deps: ConsoleMfaDeps): Router {
         error: 'Too many wrong codes. Wait a while, then try again.',
       });
     }
-    if (!(await deps.secondFactor.verify(userId, form.value.code, now))) {
+    const signInId = req.session.riskgate!.signInId ?? null;
+    if (!(await deps.secondFactor.verify(userId, form.value.code, now, signInId))) {
       await deps.store.counters.increment(userKey, deps.mfa.failureWindowSeconds * 1000, now);
       return show(req, res, 400, {
         returnTo,

@@ -267,6 +267,20 @@ const CORE_VARIABLES: EnvVariable[] = [
     meaning: 'minimum password length (NIST SP 800-63B: at least 8)',
   },
   {
+    name: 'RISKGATE_PASSWORD_CHANGE_MAX_TRIES',
+    path: 'password.maxChangeTries',
+    kind: 'int',
+    default: '5',
+    meaning: 'tries with a current password on the account page per user per window',
+  },
+  {
+    name: 'RISKGATE_PASSWORD_CHANGE_WINDOW_SECONDS',
+    path: 'password.changeTriesWindowSeconds',
+    kind: 'int',
+    default: '900',
+    meaning: 'the window of RISKGATE_PASSWORD_CHANGE_MAX_TRIES',
+  },
+  {
     name: 'RISKGATE_IMPOSSIBLE_TRAVEL_KMH',
     path: 'detection.impossibleTravel.minSpeedKmh',
     kind: 'int',

@@ -163,9 +163,19 @@ export const optionsSchema = z
       .strict()
       .default({ enabled: true, intervalMinutes: 60, lowRiskAgeingDays: 180 }),
     password: z
-      .object({ minLength: z.number().int().min(8).max(64).default(8) })
+      .object({
+        minLength: z.number().int().min(8).max(64).default(8),
+        /** Self-service change: tries with a current password per user per window (wrong ones guess it). */
+        maxChangeTries: z.number().int().min(1).max(100).default(5),
+        changeTriesWindowSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(900),
+      })
       .strict()
-      .default({ minLength: 8 }),
+      .default({ minLength: 8, maxChangeTries: 5, changeTriesWindowSeconds: 900 }),
     detection: z
       .object({
         impossibleTravel: z

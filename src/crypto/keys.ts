@@ -5,7 +5,8 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { SecretBox } from './secretBox.js';
 
-export type KeyPurpose = 'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' | 'api-token' | 'not-me-link';
+export type KeyPurpose =
+  'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' | 'api-token' | 'not-me-link' | 'session-handle';
 
 export class Keys {
   readonly secretBox: SecretBox;

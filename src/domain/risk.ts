@@ -42,6 +42,7 @@ export const DETECTION_TYPES = [
   'bruteForce',
   'userReportedSuspicious',
   'sessionAnomaly',
+  'reusedOtp',
   'adminConfirmedCompromised',
 ] as const;
 export type DetectionType = (typeof DETECTION_TYPES)[number];

@@ -9,6 +9,9 @@ import type { IdentityStore } from '../storage/types.js';
 
 const PERIOD_SECONDS = 30;
 
+export type TotpOutcome =
+  { kind: 'accepted' } | { kind: 'refused' } | { kind: 'reused'; concurrent: boolean };
+
 export class Totp {
   constructor(
     private readonly keys: Keys,
@@ -50,12 +53,30 @@ export class Totp {
     return result.valid && 'timeStep' in result ? result.timeStep : null;
   }
 
+  /**
+   * Checks a code against the user's registered seed and consumes its step. A code that matches a
+   * step already used is `reused` (ASVS 2.8.5: such a replay is refused, logged and recorded by the
+   * caller); `concurrent` when it was this very code, posted again while the first post was checked.
+   */
+  async check(userId: string, code: string, now: number): Promise<TotpOutcome> {
+    const identity = await this.identities.getIdentity(userId);
+    if (!identity.totpSecret) return { kind: 'refused' };
+    const secret = this.open(identity.totpSecret);
+    const step = this.matchStep(secret, code, now, identity.totpLastStep);
+    if (step !== null) {
+      if (await this.identities.advanceTotpStep(userId, step)) return { kind: 'accepted' };
+      return { kind: 'reused', concurrent: true };
+    }
+    // Without the replay guard: does it match a step this user already consumed?
+    if (identity.totpLastStep > 0 && this.matchStep(secret, code, now, 0) !== null) {
+      return { kind: 'reused', concurrent: false };
+    }
+    return { kind: 'refused' };
+  }
+
   /** Verifies a code against the user's registered seed and consumes its step. */
   async verifyAndConsume(userId: string, code: string, now: number): Promise<boolean> {
-    const identity = await this.identities.getIdentity(userId);
-    if (!identity.totpSecret) return false;
-    const step = this.matchStep(this.open(identity.totpSecret), code, now, identity.totpLastStep);
-    return step !== null && (await this.identities.advanceTotpStep(userId, step));
+    return (await this.check(userId, code, now)).kind === 'accepted';
   }
 
   /** Finishes registration: stores the sealed seed and consumes the step used to prove it works. */

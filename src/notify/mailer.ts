@@ -16,6 +16,7 @@ export const MAIL_KINDS = [
   'mfaChanged',
   'unfamiliarSignIn',
   'emailCode',
+  'codeReused',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -1,6 +1,7 @@
 /**
  * Mails to the account owner about changes they should know of: a new password, a changed
- * authenticator, and a sign-in from an unfamiliar place. None carries a secret; only the
+ * authenticator, a verification code entered again after it was used, and a sign-in from an
+ * unfamiliar place. None carries a secret; only the
  * unfamiliar-sign-in mail has a link ("This wasn't me"). Users without an address get no mail.
  *
  * Which sign-ins count as unfamiliar (docs/notifications in README.md):
@@ -48,6 +49,8 @@ export interface UserNoticeDeps {
 export interface AccountNotices {
   passwordChanged(userId: string, how: PasswordChange): void;
   mfaChanged(userId: string, change: MfaChange): void;
+  /** A TOTP code was entered again after its time step was used (ASVS 2.8.5): someone may have it. */
+  codeReused(userId: string): void;
   /** The code that lets a user without MFA register during a risky sign-in (if policies allow). */
   emailCode(userId: string, code: string): void;
 }
@@ -74,6 +77,16 @@ export class UserNotices implements AccountNotices {
         ? `Your ${this.deps.appName} authenticator was removed`
         : `A new authenticator was set up for your ${this.deps.appName} account`;
     this.mailTo(userId, 'mfaChanged', subject, 'mfa-changed', { change, at: formatTime(this.deps.now()) });
+  }
+
+  codeReused(userId: string): void {
+    this.mailTo(
+      userId,
+      'codeReused',
+      `A used verification code was entered for your ${this.deps.appName} account`,
+      'code-reused',
+      { at: formatTime(this.deps.now()) },
+    );
   }
 
   emailCode(userId: string, code: string): void {

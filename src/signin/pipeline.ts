@@ -28,6 +28,7 @@ import type { PasswordSprayWatch } from '../jobs/passwordSpray.js';
 import type { SignInActivity } from './activity.js';
 import type { IpFeeds } from '../signals/feeds/feeds.js';
 import type { BreachCorpus } from '../signals/breach/corpus.js';
+import { inBreachCorpus } from '../signals/breach/check.js';
 import type { Logger } from 'pino';
 
 export interface SignInAttempt {
@@ -85,13 +86,7 @@ export class SignInPipeline {
   /** The built-in list first (in memory); then the on-disk corpus. A corpus read error is logged, not fatal. */
   private async isBreached(password: string): Promise<boolean> {
     if (isCommonPassword(password)) return true;
-    if (!this.deps.breach) return false;
-    try {
-      return (await this.deps.breach.count(password)) > 0;
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'breach corpus unreadable: checked the built-in list only');
-      return false;
-    }
+    return inBreachCorpus(this.deps.breach, this.deps.logger, password);
   }
 
   async run(req: Request, res: Response, attempt: SignInAttempt): Promise<SignInResult> {

@@ -350,9 +350,23 @@ export interface NotifyStore {
   riskSummary(since: number, until: number, limit: number): Promise<RiskSummary>;
 }
 
-/** express-session store that can also drop every session of one user ("sign out everywhere"). */
+/** One live session of a user, as the account page lists it. */
+export interface UserSession {
+  sid: string;
+  session: session.SessionData;
+  expiresAt: number;
+}
+
+/**
+ * express-session store indexed by user: drop every session of one user ("sign out everywhere"),
+ * list them and end one (the account's session list). All through the index, never a scan.
+ */
 export interface IndexedSessionStore extends session.Store {
   destroyUserSessions(userId: string, exceptSid?: string): Promise<number>;
+  /** The user's live (unexpired) sessions, in no particular order. */
+  userSessions(userId: string): Promise<UserSession[]>;
+  /** Ends the session only if it is one of the user's (a sid of someone else's session does nothing). */
+  destroyUserSession(userId: string, sid: string): Promise<boolean>;
 }
 
 export interface Store {

@@ -5,6 +5,7 @@ import { createCsrf, formBody, noStore, securityHeaders } from './security.js';
 import { signInRoutes, type SignInRouteDeps } from './signInRoutes.js';
 import { flowRoutes, type FlowRouteDeps } from './flowRoutes.js';
 import { notMeRoutes, type NotMeRouteDeps } from './notMeRoutes.js';
+import { accountRoutes, type AccountRouteDeps } from './accountRoutes.js';
 import { errorHandler, notFound } from './errors.js';
 import type { Render } from './render.js';
 
@@ -19,6 +20,7 @@ export interface RouterDeps {
   signIn: Omit<SignInRouteDeps, 'render' | 'basePath' | 'logger'>;
   flow: Omit<FlowRouteDeps, 'render' | 'basePath'>;
   notMe: Omit<NotMeRouteDeps, 'render'>;
+  account: Omit<AccountRouteDeps, 'render' | 'basePath' | 'logger'>;
 }
 
 export function createRouter(deps: RouterDeps): Router {
@@ -37,6 +39,7 @@ export function createRouter(deps: RouterDeps): Router {
   inner.use(signInRoutes({ ...deps.signIn, basePath, render, logger: deps.logger }));
   inner.use(flowRoutes({ ...deps.flow, basePath, render }));
   inner.use(notMeRoutes({ ...deps.notMe, render }));
+  inner.use(accountRoutes({ ...deps.account, basePath, render, logger: deps.logger }));
   inner.use(notFound(render));
   inner.use(errorHandler(render, deps.logger, basePath, deps.ping));
 

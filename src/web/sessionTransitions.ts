@@ -45,3 +45,14 @@ export async function elevateSession(req: Request, now: number): Promise<void> {
   req.session.riskgate = { ...state, mfaAt: now };
   await saveRegenerated(req);
 }
+
+/**
+ * Same privileges under a new session id (after a password change): a session id that leaked before
+ * the change stops working, the signed-in state stays.
+ */
+export async function renewSession(req: Request): Promise<void> {
+  const state = req.session.riskgate;
+  await regenerate(req);
+  req.session.riskgate = { ...state };
+  await saveRegenerated(req);
+}

@@ -28,7 +28,16 @@ const cases: Case[] = [
     refused: /at least 8/,
   },
   { name: 'length is counted after NFKC: 4 ligatures ("ﬀﬁﬂﬃ") are 9 letters', password: 'ﬀﬁﬂﬃ' },
-  { name: 'more than 256 characters is too long', password: 'ab'.repeat(129), refused: /at most 256/ },
+  { name: '128 characters is accepted (ASVS 2.1.2)', password: 'ab3'.repeat(42) + 'cd' },
+  {
+    name: 'more than 128 characters is refused with a clear message (ASVS 2.1.2)',
+    password: 'ab3'.repeat(43),
+    refused: /too long: use at most 128 characters/,
+  },
+  {
+    name: 'the maximum counts code points: 128 emoji (256 UTF-16 units) are accepted',
+    password: '🦊🐙🦉🐝'.repeat(32),
+  },
   { name: 'a common password is refused', password: 'password', refused: /too common/ },
   { name: 'a breached password is refused whatever its case', password: 'SunShine', refused: /too common/ },
   {

@@ -2,7 +2,7 @@
  * Every page a person can meet, by the name the browser suite checks it under and the view that draws
  * it. A view missing here fails `pages.test.ts`; a page here that no walk checks fails the suite whose
  * table lists it (flows.test.ts for END_USER_PAGES, notifyPages.test.ts for MAIL_LINK_PAGES,
- * adminPages.test.ts for ADMIN_PAGES).
+ * adminPages.test.ts for ADMIN_PAGES, accountPages.test.ts for ACCOUNT_PAGES).
  */
 export interface PageEntry {
   name: string;
@@ -43,6 +43,15 @@ export const MAIL_LINK_PAGES: PageEntry[] = [
   { name: 'not-me-used', view: 'not-me/refused' },
 ];
 
+/** The signed-in user's account pages: the session list and the password change. */
+export const ACCOUNT_PAGES: PageEntry[] = [
+  { name: 'account', view: 'account/home' },
+  { name: 'account-session-ended', view: 'account/home' },
+  { name: 'account-password', view: 'account/change-password' },
+  { name: 'account-password-error', view: 'account/change-password' },
+  { name: 'account-password-changed', view: 'account/home' },
+];
+
 export const ADMIN_PAGES: PageEntry[] = [
   { name: 'admin-mfa', view: 'admin/mfa' },
   { name: 'admin-home', view: 'admin/home' },
@@ -73,4 +82,9 @@ export const NOT_PAGES: { prefix: string; reason: string }[] = [
   { prefix: 'mail/', reason: 'mail bodies (HTML and text), checked by test/notify/, never served' },
 ];
 
-export const ALL_PAGES: PageEntry[] = [...END_USER_PAGES, ...MAIL_LINK_PAGES, ...ADMIN_PAGES];
+export const ALL_PAGES: PageEntry[] = [
+  ...END_USER_PAGES,
+  ...MAIL_LINK_PAGES,
+  ...ACCOUNT_PAGES,
+  ...ADMIN_PAGES,
+];

@@ -47,6 +47,17 @@ describe('command line', function () {
     expect(cli(['user:create', 'dan']).err).to.contain('Give a password');
   });
 
+  it('refuses a password longer than 128 characters when creating a user or setting a password (ASVS 2.1.2)', () => {
+    const tooLong = 'moonlit harbor sparrow '.repeat(6).slice(0, 129);
+    const created = cli(['user:create', 'frank', '--password-stdin'], `${tooLong}\n`);
+    expect(created.code).to.equal(64);
+    expect(created.err).to.contain('use at most 128 characters');
+    cli(['user:create', 'gina', '--password-stdin'], 'moonlit harbor sparrow\n');
+    const set = cli(['user:set-password', 'gina', '--password-stdin'], `${tooLong}\n`);
+    expect(set.code).to.equal(64);
+    expect(set.err).to.contain('use at most 128 characters');
+  });
+
   it('sets a password, issues a temporary password, and refuses a reset for a user without MFA', () => {
     cli(['user:create', 'erin', '--password-stdin'], 'moonlit harbor sparrow\n');
     expect(cli(['user:set-password', 'erin', '--password-stdin'], 'brand new phrase here\n').code).to.equal(

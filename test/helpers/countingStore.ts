@@ -12,6 +12,8 @@ const SESSION_CALLS = new Set([
   'touch',
   'destroy',
   'destroyUserSessions',
+  'userSessions',
+  'destroyUserSession',
   'all',
   'length',
   'clear',

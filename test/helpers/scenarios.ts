@@ -9,9 +9,13 @@ import { TestClient } from './client.js';
 export async function signInAtHomeThenAbroad(
   rg: TestRiskgate,
   username = 'alice',
-  options: { mfa?: boolean; password?: string } = {},
+  options: { mfa?: boolean; password?: string; email?: string } = {},
 ) {
-  const user = await rg.addUser(username, { mfa: options.mfa ?? true, password: options.password });
+  const user = await rg.addUser(username, {
+    mfa: options.mfa ?? true,
+    password: options.password,
+    email: options.email,
+  });
   const home = new TestClient(rg.app, IP.london);
   await home.signIn(username, user.password);
   rg.clock.advance(60 * MINUTE);

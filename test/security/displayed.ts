@@ -6,6 +6,7 @@ import { hashPassword } from '../../src/auth/passwordHasher.js';
 import { normalizeUsername } from '../../src/auth/username.js';
 import { IP } from '../helpers/riskgate.js';
 import type { LiveServer } from './harness.js';
+import { fresh } from './journeys.js';
 
 export const XSS_PAYLOADS = [
   '<script>alert(1)</script>',
@@ -66,5 +67,27 @@ export const DISPLAYED_FIELDS: DisplayedField[] = [
       return (await client.get('/')).html;
     },
     shownAs: (value) => escapedLikeEjs(normalizeUsername(value)),
+  },
+  {
+    // The browser comes from the user agent the client sent; the city from the GeoIP file.
+    name: 'browser and city of a session on the account page (stored)',
+    async show(s, value) {
+      const username = fresh('sessions');
+      const user = await s.addUser(username);
+      const client = s.client(IP.london);
+      await client.signIn(username, user.password);
+      const [signIn] = await s.riskgate.store.signIns.recentSignIns(user.id, 1);
+      const { context } = signIn!;
+      await s.riskgate.store.signIns.recordSignIn({
+        ...signIn!,
+        context: {
+          ...context,
+          device: { ...context.device, browser: value },
+          geo: { ...context.geo, city: value },
+        },
+      });
+      return (await client.get('/auth/account')).html;
+    },
+    shownAs: (value) => escapedLikeEjs(value),
   },
 ];

@@ -197,9 +197,27 @@ async function notMeLink(s: LiveServer): Promise<Journey> {
   return { ...j, client: home, target: token };
 }
 
+/** Signed in (London, familiar), on the account's password change page. */
+async function accountPassword(s: LiveServer): Promise<Journey> {
+  const j = await signedIn(s);
+  await j.client.get('/auth/account/password');
+  return j;
+}
+
+/** Signed in from two browsers; this one on the account page (its session list has two rows). */
+async function accountPage(s: LiveServer): Promise<Journey> {
+  const j = await signInPage(s);
+  await s.client(IP.londonNeighbour).signIn(j.username, j.password);
+  await j.client.submit('/auth/sign-in', { username: j.username, password: j.password });
+  await j.client.get('/auth/account');
+  return j;
+}
+
 const END_USER_JOURNEYS = {
   signInPage,
   signedIn,
+  accountPassword,
+  accountPage,
   riskyNotice,
   riskyMfa,
   compromisedNotice,

@@ -69,6 +69,12 @@ const passwordChangeField = (name: string): FieldSpec => ({
   mayAct: textWhere((t) => t === NEW_PASSWORD),
 });
 
+/** Any current password zod lets through is checked, and a wrong one counts toward the cap (a change). */
+const currentPasswordField: FieldSpec = {
+  name: 'currentPassword',
+  mayAct: textWhere((t) => t.length >= 1 && t.length <= 1024),
+};
+
 const flowPost = (extra: FieldSpec[]): FieldSpec[] => [csrfField, versionField, ...extra];
 
 const END_USER_ROUTES: StateChangingRoute[] = [
@@ -237,6 +243,45 @@ const END_USER_ROUTES: StateChangingRoute[] = [
     journey: 'notMeLink',
     page: '/auth/not-me/:target',
     action: '/auth/not-me/:target',
+    fields: () => ({}),
+    inputs: [csrfField],
+  },
+  {
+    name: 'account: change password',
+    server: 'default',
+    journey: 'accountPassword',
+    page: '/auth/account/password',
+    action: '/auth/account/password',
+    fields: (j) => ({
+      currentPassword: j.password,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    }),
+    inputs: [
+      csrfField,
+      currentPasswordField,
+      passwordChangeField('newPassword'),
+      passwordChangeField('confirmPassword'),
+    ],
+  },
+  {
+    name: 'account: end a session',
+    server: 'default',
+    journey: 'accountPage',
+    page: '/auth/account',
+    action: '/auth/account/sessions/end',
+    fields: () => ({}),
+    inputs: [
+      csrfField,
+      { name: 'session', mayAct: (value, _j, hidden) => textWhere((t) => t === hidden.session)(value) },
+    ],
+  },
+  {
+    name: 'account: end the other sessions',
+    server: 'default',
+    journey: 'accountPage',
+    page: '/auth/account',
+    action: '/auth/account/sessions/end-others',
     fields: () => ({}),
     inputs: [csrfField],
   },

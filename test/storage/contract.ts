@@ -1229,6 +1229,51 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(await store.sessions.destroyUserSessions('user-1')).to.equal(0);
       });
 
+      it("a user's sessions list only that user's live ones, with their data and expiry", async () => {
+        const sessions = sessionsOf(store);
+        const expires = later();
+        const stored = sessionData(expires, 'user-1');
+        await sessions.set('a', stored);
+        await sessions.set('b', sessionData(expires, 'user-1'));
+        await sessions.set('expired', sessionData(Date.now() - 1000, 'user-1'));
+        await sessions.set('other-user', sessionData(expires, 'user-2'));
+        await sessions.set('anonymous', sessionData(expires));
+        const listed = await store.sessions.userSessions('user-1');
+        expect(listed.map((s) => s.sid).sort()).to.deep.equal(['a', 'b']);
+        const a = listed.find((s) => s.sid === 'a')!;
+        expect(a.session).to.deep.equal(JSON.parse(JSON.stringify(stored)));
+        expect(a.expiresAt).to.equal(expires);
+        expect(await store.sessions.userSessions('nobody')).to.deep.equal([]);
+      });
+
+      it("a session moved to another user (or signed out) leaves the first user's list", async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('a', sessionData(later(), 'user-1'));
+        await sessions.set('b', sessionData(later(), 'user-1'));
+        await sessions.set('a', sessionData(later(), 'user-2'));
+        await sessions.set('b', sessionData(later()));
+        expect(await store.sessions.userSessions('user-1')).to.deep.equal([]);
+        expect((await store.sessions.userSessions('user-2')).map((s) => s.sid)).to.deep.equal(['a']);
+      });
+
+      it("ending one session removes it only when it is the user's own", async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('mine', sessionData(later(), 'user-1'));
+        await sessions.set('also-mine', sessionData(later(), 'user-1'));
+        await sessions.set('theirs', sessionData(later(), 'user-2'));
+        await sessions.set('anonymous', sessionData(later()));
+        expect(await store.sessions.destroyUserSession('user-1', 'theirs')).to.equal(false);
+        expect(await store.sessions.destroyUserSession('user-1', 'anonymous')).to.equal(false);
+        expect(await store.sessions.destroyUserSession('user-1', 'never-existed')).to.equal(false);
+        expect(await sessions.get('theirs')).to.not.equal(null);
+        expect(await sessions.get('anonymous')).to.not.equal(null);
+        expect(await store.sessions.destroyUserSession('user-1', 'mine')).to.equal(true);
+        expect(await sessions.get('mine')).to.equal(null);
+        expect(await store.sessions.destroyUserSession('user-1', 'mine')).to.equal(false);
+        expect((await store.sessions.userSessions('user-1')).map((s) => s.sid)).to.deep.equal(['also-mine']);
+        expect(await store.sessions.destroyUserSessions('user-1')).to.equal(1);
+      });
+
       it('clearing removes every session', async () => {
         const sessions = sessionsOf(store);
         await sessions.set('a', sessionData(later(), 'user-1'));

@@ -103,6 +103,27 @@ describe('compromised account recovery flow', () => {
     expect((await rg.riskgate.store.identities.getIdentity(user.id)).riskLevel).to.equal('high');
   });
 
+  it('a new password longer than 128 characters is refused with a clear message, and 128 are accepted (ASVS 2.1.2)', async () => {
+    const { user, client } = await signInWithBreachedPassword();
+    await client.submit('/auth/flow/notice', {}, { action: 'continue' });
+    await client.submit('/auth/flow/mfa', { code: rg.totp(user.totpSecret!) });
+    const phrase = 'silver canyon whistle 77 '.repeat(6);
+    const tooLong = phrase.slice(0, 129);
+    const page = await client.submit('/auth/flow/change-password', {
+      newPassword: tooLong,
+      confirmPassword: tooLong,
+    });
+    expect(page.status).to.equal(400);
+    expect(page.html).to.contain('That password is too long: use at most 128 characters.');
+    expect((await rg.riskgate.store.identities.getIdentity(user.id)).riskLevel).to.equal('high');
+    const longest = phrase.slice(0, 128);
+    const home = await client.submit('/auth/flow/change-password', {
+      newPassword: longest,
+      confirmPassword: longest,
+    });
+    expect(home.html).to.contain('signed in as');
+  });
+
   it('a compromised user without an authenticator is blocked and told to contact the help desk', async () => {
     const { page } = await signInWithBreachedPassword(false);
     expect(page.html).to.match(/help desk/i);

@@ -41,7 +41,7 @@ export const mfaStep = defineStep({
     if ((await services.store.counters.increment(userKey, windowMs, now)) > mfa.maxFailuresPerUser) {
       return { event: 'tooManyAttempts' };
     }
-    const method = await services.secondFactor.verify(flow.userId, input.code, now);
+    const method = await services.secondFactor.verify(flow.userId, input.code, now, flow.signInId);
     if (method) {
       await services.risk.remediateSignIn(flow.userId, flow.signInId, now);
       return { event: 'verified', satisfied: { mfa: true } };

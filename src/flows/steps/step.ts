@@ -23,6 +23,8 @@ export interface StepServices {
   config: RiskgateConfig;
   /** Mails the owner about password and authenticator changes (in the background). */
   notify: AccountNotices;
+  /** Whether a password is in the configured breach corpus (new passwords must not be). */
+  breached: (password: string) => Promise<boolean>;
   /** Signs out every other session of the user (after a password change). */
   revokeOtherSessions: (userId: string) => Promise<void>;
 }

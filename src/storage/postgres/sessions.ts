@@ -4,7 +4,7 @@
  */
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import type { IndexedSessionStore } from '../types.js';
+import type { IndexedSessionStore, UserSession } from '../types.js';
 import { changed, num, type Pool } from './util.js';
 import { expiryOf, userIdOf, answerLater } from '../sessionFields.js';
 
@@ -98,6 +98,22 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
       [userId, exceptSid ?? null],
     );
     return changed(result);
+  }
+
+  async userSessions(userId: string): Promise<UserSession[]> {
+    const { rows } = await this.#pool.query<{ sid: string; sess: SessionData; expires_at: string }>(
+      `SELECT sid, sess, expires_at FROM sessions WHERE user_id = $1 AND expires_at > $2`,
+      [userId, Date.now()],
+    );
+    return rows.map((row) => ({ sid: row.sid, session: row.sess, expiresAt: num(row.expires_at) }));
+  }
+
+  async destroyUserSession(userId: string, sid: string): Promise<boolean> {
+    const result = await this.#pool.query(`DELETE FROM sessions WHERE sid = $1 AND user_id = $2`, [
+      sid,
+      userId,
+    ]);
+    return changed(result) > 0;
   }
 
   /** Deletes expired sessions now; returns how many. */

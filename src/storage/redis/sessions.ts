@@ -13,7 +13,7 @@
  */
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import type { IndexedSessionStore } from '../types.js';
+import type { IndexedSessionStore, UserSession } from '../types.js';
 import { expiryOf, userIdOf, answerLater } from '../sessionFields.js';
 import { globEscape, LuaScript, scanKeys, type RedisClient } from './client.js';
 
@@ -86,6 +86,14 @@ for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   end
 end
 return removed
+`);
+
+// KEYS[1] user set. ARGV: session-key prefix, userId, sid. Ends the session only if it is the user's.
+const DESTROY_ONE = new LuaScript(`
+if redis.call('HGET', ARGV[1] .. ARGV[3], 'user') ~= ARGV[2] then return 0 end
+redis.call('DEL', ARGV[1] .. ARGV[3])
+redis.call('SREM', KEYS[1], ARGV[3])
+return 1
 `);
 
 export class RedisSessionStore extends session.Store implements IndexedSessionStore {
@@ -174,6 +182,31 @@ export class RedisSessionStore extends session.Store implements IndexedSessionSt
       [this.#sessionPrefix, userId, Date.now(), exceptSid ?? ''],
     );
     return Number(removed);
+  }
+
+  async userSessions(userId: string): Promise<UserSession[]> {
+    const now = Date.now();
+    const sids = await this.#client.sMembers(this.#userPrefix + userId);
+    const rows = await Promise.all(
+      sids.map((sid) => this.#client.hmGet(this.#key(sid), ['data', 'cookie', 'exp', 'user'])),
+    );
+    const sessions: UserSession[] = [];
+    rows.forEach(([data, cookie, exp, user], i) => {
+      // The user check guards against an index entry that outlived a session moved to someone else.
+      if (user !== userId) return;
+      const session = this.#assemble(data ?? null, cookie ?? null, exp ?? null, now);
+      if (session) sessions.push({ sid: sids[i]!, session, expiresAt: Number(exp) });
+    });
+    return sessions;
+  }
+
+  async destroyUserSession(userId: string, sid: string): Promise<boolean> {
+    const removed = await DESTROY_ONE.run(
+      this.#client,
+      [this.#userPrefix + userId],
+      [this.#sessionPrefix, userId, sid],
+    );
+    return Number(removed) === 1;
   }
 
   #key(sid: string): string {

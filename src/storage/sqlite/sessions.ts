@@ -4,7 +4,7 @@
  */
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import type { IndexedSessionStore } from '../types.js';
+import type { IndexedSessionStore, UserSession } from '../types.js';
 import { parseJson, type Db } from './util.js';
 import { expiryOf, userIdOf } from '../sessionFields.js';
 
@@ -38,6 +38,8 @@ export class SqliteSessionStore extends session.Store implements IndexedSessionS
   readonly #length;
   readonly #all;
   readonly #destroyUser;
+  readonly #ofUser;
+  readonly #destroyOne;
   readonly #prune;
   #timer: NodeJS.Timeout | null;
 
@@ -67,6 +69,10 @@ export class SqliteSessionStore extends session.Store implements IndexedSessionS
     this.#destroyUser = db.prepare<[string, string | null]>(
       `DELETE FROM sessions WHERE user_id = ? AND sid IS NOT ?`,
     );
+    this.#ofUser = db.prepare<[string, number], { sid: string; sess: string; expires_at: number }>(
+      `SELECT sid, sess, expires_at FROM sessions WHERE user_id = ? AND expires_at > ?`,
+    );
+    this.#destroyOne = db.prepare<[string, string]>(`DELETE FROM sessions WHERE sid = ? AND user_id = ?`);
     this.#prune = db.prepare<[number]>(`DELETE FROM sessions WHERE expires_at <= ?`);
 
     // get() already hides expired sessions; pruning only reclaims space. unref: never keeps the process alive.
@@ -132,6 +138,18 @@ export class SqliteSessionStore extends session.Store implements IndexedSessionS
   async destroyUserSessions(userId: string, exceptSid?: string): Promise<number> {
     // `sid IS NOT NULL` is always true, so with no exception every one of the user's sessions goes.
     return this.#destroyUser.run(userId, exceptSid ?? null).changes;
+  }
+
+  async userSessions(userId: string): Promise<UserSession[]> {
+    return this.#ofUser.all(userId, Date.now()).map((row) => ({
+      sid: row.sid,
+      session: parseJson<SessionData>(row.sess),
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  async destroyUserSession(userId: string, sid: string): Promise<boolean> {
+    return this.#destroyOne.run(sid, userId).changes > 0;
   }
 
   /** Deletes expired sessions now; returns how many. */
