@@ -28,7 +28,7 @@ import { RiskService } from './remediation/riskService.js';
 import { Totp } from './mfa/totp.js';
 import { RecoveryCodes } from './mfa/recoveryCodes.js';
 import { SecondFactor } from './mfa/secondFactor.js';
-import { reusedOtp } from './risk/detectors/reusedOtp.js';
+import { reportTotpReuse } from './mfa/reuseReport.js';
 import { SignInLimits } from './signin/limits.js';
 import { SignInPipeline } from './signin/pipeline.js';
 import { NOTHING_SATISFIED } from './policy/evaluate.js';
@@ -104,20 +104,11 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const spray = PasswordSprayWatch.fromConfig(store, keys, config);
   const totp = new Totp(keys, store.identities, config.mfa.issuer ?? config.appName);
   const recoveryCodes = new RecoveryCodes(keys, store.identities);
-  // A reused TOTP code (ASVS 2.8.5): refused by Totp; logged here without the code, recorded as a
-  // detection, and mailed to the owner.
+  // A reused TOTP code (ASVS 2.8.5): refused by Totp; logged, recorded and mailed by reportTotpReuse.
   const secondFactor = new SecondFactor(
     totp,
     recoveryCodes,
-    async ({ userId, signInId, concurrent, now: at }) => {
-      logger.warn(
-        { event: 'totpReuse', userId, signInId, concurrent },
-        'a used TOTP code was entered again: refused',
-      );
-      await risk.addDetections(userId, signInId, [reusedOtp(concurrent, signInId !== null)], at);
-      // The holder is told (a double submit, the same code twice at once, is not worth a mail).
-      if (!concurrent) notifications.users.codeReused(userId);
-    },
+    reportTotpReuse({ logger, risk, notifyOwner: (userId) => notifications.users.codeReused(userId) }),
   );
   const flows = new FlowService({
     store,
