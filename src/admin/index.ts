@@ -61,7 +61,7 @@ export interface AdminServices {
 
 export function createAdmin(deps: AdminDeps): { router: Router; services: AdminServices } {
   const audit = new AuditLog(deps.store, deps.now);
-  const tokens = new ApiTokens(deps.store, deps.keys, deps.now);
+  const tokens = new ApiTokens(deps.store, deps.directory, deps.keys, deps.now);
   const actions = new AdminActions({ ...deps, audit, policyExclusions: deps.plugins.policyExclusions });
   const reports = new Reports(deps);
   const issuer = deps.config.mfa.issuer ?? deps.config.appName;

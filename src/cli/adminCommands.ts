@@ -49,7 +49,7 @@ function services(context: CommandContext) {
     policies: () => policies.effective(),
     now: Date.now,
   });
-  return { keys, audit, actions, reports, tokens: new ApiTokens(context.store, keys, Date.now) };
+  return { keys, audit, actions, reports, tokens: new ApiTokens(context.store, directory, keys, Date.now) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {

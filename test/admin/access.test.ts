@@ -169,6 +169,55 @@ describe('admin access: every console and API route refuses everyone else', () =
     expect(after.status).to.equal(401);
   });
 
+  it("a console-made token acts with its creator's authority: refused while the creator is blocked or not an admin", async () => {
+    const me = () => request(fx.rg.app).get(`${API}/me`).set('Authorization', `Bearer ${fx.token}`);
+    expect((await me()).status).to.equal(200);
+    await fx.rg.riskgate.store.identities.updateIdentity(fx.admin.id, { blocked: true }, fx.rg.clock.now());
+    expect((await me()).status).to.equal(401);
+    await fx.rg.riskgate.store.identities.updateIdentity(fx.admin.id, { blocked: false }, fx.rg.clock.now());
+    expect((await me()).status).to.equal(200);
+    // Roles are read fresh on every request: a user without the admin role (one who lost it in the
+    // app's directory) cannot lend a token authority.
+    const { token } = await fx.rg.riskgate.adminServices.tokens.create('from a former admin', {
+      kind: 'user',
+      id: victimId,
+      name: 'victim',
+    });
+    const refused = await request(fx.rg.app).get(`${API}/me`).set('Authorization', `Bearer ${token}`);
+    expect(refused.status).to.equal(401);
+    const { token: vanished } = await fx.rg.riskgate.adminServices.tokens.create('from a deleted user', {
+      kind: 'user',
+      id: 'no-such-user',
+      name: 'gone',
+    });
+    const gone = await request(fx.rg.app).get(`${API}/me`).set('Authorization', `Bearer ${vanished}`);
+    expect(gone.status).to.equal(401);
+  });
+
+  it('a token made through the API by another token stops working when that token is revoked', async () => {
+    const made = await request(fx.rg.app)
+      .post(`${API}/tokens`)
+      .set('Authorization', `Bearer ${fx.token}`)
+      .send({ name: 'child', reason: 'test' });
+    expect(made.status).to.equal(201);
+    const child = (made.body as { token: string }).token;
+    const me = () => request(fx.rg.app).get(`${API}/me`).set('Authorization', `Bearer ${child}`);
+    expect((await me()).status).to.equal(200);
+    const parent = (await fx.rg.riskgate.store.apiTokens.listApiTokens()).find((t) => t.name === 'tests')!;
+    await fx.rg.riskgate.adminServices.tokens.revoke(parent.id);
+    expect((await me()).status).to.equal(401);
+  });
+
+  it('a token made by the operator on the command line needs no admin behind it', async () => {
+    const { token } = await fx.rg.riskgate.adminServices.tokens.create('ops', {
+      kind: 'cli',
+      id: 'cli',
+      name: 'operator',
+    });
+    const ok = await request(fx.rg.app).get(`${API}/me`).set('Authorization', `Bearer ${token}`);
+    expect(ok.status).to.equal(200);
+  });
+
   it('a blocked admin loses the console at the next request', async () => {
     expect((await fx.console.get(`${ADMIN}/users`)).status).to.equal(200);
     await fx.rg.riskgate.store.identities.updateIdentity(fx.admin.id, { blocked: true }, fx.rg.clock.now());
