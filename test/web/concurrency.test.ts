@@ -32,6 +32,15 @@ describeOnEveryBackend('concurrent requests against caps and single-use codes', 
     expect(after.html).to.not.contain('signed in as');
   });
 
+  it("a passed MFA step starts the user's count of tries again, so their own sign-ins never lock them out", async () => {
+    const { user, away } = await atMfaStep();
+    for (let i = 0; i < 4; i++) await away.submit('/auth/flow/mfa', { code: '000000' });
+    expect(await failures(user.id)).to.equal(4);
+    const passed = await away.submit('/auth/flow/mfa', { code: rg().totp(user.totpSecret!) });
+    expect(passed.html).to.contain('signed in as');
+    expect(await failures(user.id)).to.equal(0);
+  });
+
   it('the same TOTP code posted twice in parallel signs in once', async () => {
     const { user, away, csrf, v } = await atMfaStep();
     const code = rg().totp(user.totpSecret!);

@@ -36,13 +36,15 @@ export const mfaStep = defineStep({
     if (attempt === null) return { event: 'tooManyAttempts' };
     flow.attempts = attempt;
     // The per-user try is taken before the code is checked, atomically like the per-flow one: a
-    // check-then-count cap let ten flows guessing at once all past it (test/security/mfaAttacks). So a
-    // success uses one of the user's tries in the window too.
+    // check-then-count cap let ten flows guessing at once all past it (test/security/mfaAttacks).
     if ((await services.store.counters.increment(userKey, windowMs, now)) > mfa.maxFailuresPerUser) {
       return { event: 'tooManyAttempts' };
     }
     const method = await services.secondFactor.verify(flow.userId, input.code, now, flow.signInId);
     if (method) {
+      // The holder of the authenticator starts again, as a good password does for lockout: without
+      // this, a user's own successful sign-ins used up their tries and locked them out.
+      await services.store.counters.reset(userKey);
       await services.risk.remediateSignIn(flow.userId, flow.signInId, now);
       return { event: 'verified', satisfied: { mfa: true } };
     }
