@@ -233,13 +233,13 @@ async function main(): Promise<void> {
           .join(', '),
     );
     console.log(
-      `the three big-table reads run directly for ${READ_CHECK} random users (mean µs per call; ` +
-        'familiarity / last good sign-in / population / together):',
+      `the three big-table reads through the store for ${READ_CHECK} random users, by connection setting ` +
+        '(mean µs per call; familiarity / last good sign-in / population / together):',
     );
     for (const [i, b] of built.entries()) {
-      for (const r of measureReads(target(i).file, world, geo, b.users, READ_CHECK)) {
+      for (const r of await measureReads(target(i).file, world, geo, b.users, READ_CHECK)) {
         console.log(
-          `  ${count(b.users).padEnd(5)} ${r.setting.padEnd(32)} ${ms(r.familiarity, 1).padStart(7)} ` +
+          `  ${count(b.users).padEnd(5)} ${r.setting.padEnd(38)} ${ms(r.familiarity, 1).padStart(7)} ` +
             `${ms(r.lastSignIn, 1).padStart(7)} ${ms(r.population, 1).padStart(7)} ${ms(r.total, 1).padStart(8)}`,
         );
       }

@@ -100,16 +100,18 @@ export const HOT_QUERIES: { name: string; sql: string; params: unknown[] }[] = [
   },
   {
     name: 'signIns.lastSuccessfulSignIn',
-    sql: `SELECT * FROM sign_ins WHERE user_id = ? AND at < ? AND outcome IN ('allowed', 'mfaPassed') ORDER BY at DESC, rowid DESC LIMIT 1`,
+    sql: `SELECT at, ip, network, country, city, latitude, longitude, accuracy_km, browser_family, device_id FROM sign_ins WHERE user_id = ? AND at < ? AND outcome IN ('allowed', 'mfaPassed') ORDER BY at DESC, rowid DESC LIMIT 1`,
     params: ['u', 0],
   },
   {
-    name: 'population.populationSnapshot',
-    sql: `SELECT p.feature, p.value, p.count FROM json_each(?) AS j
-       JOIN population p ON p.feature = json_extract(j.value, '$[0]') AND p.value = json_extract(j.value, '$[1]')
-     UNION ALL
-     SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`,
-    params: ['[]'],
+    name: 'population.populationSnapshot (one per value)',
+    sql: `SELECT count FROM population WHERE feature = ? AND value = ?`,
+    params: ['ip', 'x'],
+  },
+  {
+    name: 'population.populationSnapshot (totals)',
+    sql: `SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`,
+    params: [],
   },
   {
     name: 'detections.activeDetections',

@@ -54,6 +54,21 @@ const CORE_VARIABLES: EnvVariable[] = [
     meaning: 'postgres:// URL keeping all state in PostgreSQL, so several instances can share it',
   },
   {
+    name: 'RISKGATE_SQLITE_MMAP_MB',
+    path: 'sqliteMmapMb',
+    kind: 'int',
+    default: '2048',
+    meaning:
+      'SQLite: MiB of the database file read through a memory map (0: plain reads; the driver caps it at 2048)',
+  },
+  {
+    name: 'RISKGATE_SQLITE_CACHE_MB',
+    path: 'sqliteCacheMb',
+    kind: 'int',
+    default: '2',
+    meaning: "SQLite: MiB of SQLite's own page cache",
+  },
+  {
     name: 'RISKGATE_DATABASE_SCHEMA',
     path: 'databaseSchema',
     kind: 'string',

@@ -10,6 +10,9 @@ import type { RedisParts } from './redis/index.js';
 
 export interface StoreSettings {
   dataDir: string;
+  /** SQLite only: memory-mapped MiB of the file and page-cache MiB (SqliteStoreOptions). */
+  sqliteMmapMb?: number;
+  sqliteCacheMb?: number;
   databaseUrl?: string;
   databaseSchema?: string;
   redisUrl?: string;
@@ -26,7 +29,11 @@ async function openDatabase(settings: StoreSettings): Promise<Store> {
     const { openPostgresStore } = await import('./postgres/index.js');
     return openPostgresStore({ connectionString: settings.databaseUrl, schema: settings.databaseSchema });
   }
-  return openSqliteStore({ file: path.join(settings.dataDir, 'riskgate.sqlite') });
+  return openSqliteStore({
+    file: path.join(settings.dataDir, 'riskgate.sqlite'),
+    ...(settings.sqliteMmapMb === undefined ? {} : { mmapBytes: settings.sqliteMmapMb * 1024 * 1024 }),
+    ...(settings.sqliteCacheMb === undefined ? {} : { cacheBytes: settings.sqliteCacheMb * 1024 * 1024 }),
+  });
 }
 
 /** The SQL store with counters, limits and sessions moved to Redis; ping and close cover both. */
