@@ -13,7 +13,8 @@
  * keep only their newest KEEP_AT_1M sign-in rows (their familiarity and population rows still cover
  * the whole history): an evaluation reads only the user's most recent good sign-in and familiarity.
  *
- * Measurement: a Riskgate per size (store = that SQLite file, logLevel silent, jobs off), WARMUP
+ * Measurement: each file is first read once into the OS page cache (pageCache.ts), then a Riskgate
+ * per size (store = that SQLite file, logLevel silent, jobs off), WARMUP
  * evaluations each, then EVALUATIONS per size in ROUNDS interleaved rounds (A B C, C B A, ...) with
  * argon2id batches between rounds, so that load drifting on a shared machine hits every size and
  * argon2 alike. Users are uniformly random existing ones; sign-ins are 80% familiar, 8% new IP in the
@@ -54,6 +55,7 @@ import {
   type SizeResult,
 } from './score/report.js';
 import { measureReads } from './score/reads.js';
+import { warmPageCache } from './score/pageCache.js';
 import { buildNetworkPool, buildUaPool, type World } from './score/world.js';
 
 const SIZES = (process.env.BENCH_SCORE_SIZES ?? '10000,100000,1000000')
@@ -169,6 +171,13 @@ async function main(): Promise<void> {
       clock,
       seed: SEED + 1000 * (i + 1),
     });
+    for (let i = 0; i < built.length; i++) {
+      const { bytes, seconds } = warmPageCache(target(i).file);
+      console.log(
+        `  ${count(built[i]!.users)}: file read once into the OS page cache: ${(bytes / 1024 ** 3).toFixed(2)} GiB ` +
+          `in ${seconds.toFixed(1)} s (${(bytes / 1024 ** 3 / Math.max(seconds, 1e-6)).toFixed(1)} GiB/s)`,
+      );
+    }
     for (let i = 0; i < built.length; i++) benches.push(await SizeBench.open(target(i)));
     for (const bench of benches) await bench.evaluate(WARMUP, false);
     const gcLog = new GcLog();
