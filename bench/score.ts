@@ -25,6 +25,7 @@
  * Environment (for quick runs only; the documented numbers use the defaults):
  *   BENCH_SCORE_SIZES=10000,100000   sizes to build and measure (ascending)
  *   BENCH_SCORE_EVALUATIONS=2000     timed evaluations per size
+ *   BENCH_SCORE_CHECKPOINT=inline    WAL checkpoints inside commits (SQLite's own) instead of the worker
  */
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';

@@ -237,7 +237,12 @@ export class SizeBench {
   }
 
   static async open(target: SizeTarget, storeCalls?: StoreCalls): Promise<SizeBench> {
-    const raw = openSqliteStore({ file: target.file, sessionPruneIntervalMs: 0 });
+    const raw = openSqliteStore({
+      file: target.file,
+      sessionPruneIntervalMs: 0,
+      // BENCH_SCORE_CHECKPOINT=inline: SQLite's own checkpoints inside commits, to compare with the worker.
+      backgroundCheckpoint: process.env.BENCH_SCORE_CHECKPOINT !== 'inline',
+    });
     const timing = storeCalls ? { on: false } : null;
     const store = storeCalls && timing ? timedStore(raw, storeCalls, timing) : raw;
     const gate = await createRiskgate({
