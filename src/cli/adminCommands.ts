@@ -16,6 +16,8 @@ import { PolicyService } from '../policy/service/service.js';
 import { createAdminAccount, describeCredentials, enrolAuthenticator } from '../admin/bootstrap.js';
 import { reasonField, riskyUsersQuery, tokenCreateInput } from '../admin/schemas.js';
 import type { Command, CommandContext } from './commands.js';
+import { withCliNotifications } from './notifications.js';
+import type { Notifications } from '../notify/index.js';
 
 /** The operator at this terminal, as the audit log names them. */
 function cliActor(): ActorRef {
@@ -23,7 +25,7 @@ function cliActor(): ActorRef {
   return { kind: 'cli', id: `cli:${user}`, name: `${user} (command line)` };
 }
 
-function services(context: CommandContext) {
+function services(context: CommandContext, notify?: Notifications) {
   const keys = new Keys(resolveSecrets(context.config).masterKey);
   const audit = new AuditLog(context.store, Date.now);
   const directory = new BuiltinDirectory(context.store.users);
@@ -34,6 +36,7 @@ function services(context: CommandContext) {
     audit,
     revokeSessions: (userId) => context.store.sessions.destroyUserSessions(userId),
     now: Date.now,
+    ...(notify ? { notify: notify.users } : {}),
   });
   // The stored policies (the configured ones only seed an empty store), as the server uses them.
   const policies = new PolicyService({
@@ -79,7 +82,17 @@ function userAction(
     async run(context) {
       const reason = reasonOf(context);
       const userId = await userIdOf(context);
-      context.out(await run(services(context), userId, reason));
+      const directory = new BuiltinDirectory(context.store.users);
+      const deps = {
+        directory,
+        risk: new RiskService(context.store),
+        revokeSessions: (id: string) => context.store.sessions.destroyUserSessions(id),
+      };
+      // The owner hears of the action (MFA reset, ...) by mail, as from the console; sent before exiting.
+      const done = await withCliNotifications(context, deps, (notify) =>
+        run(services(context, notify), userId, reason),
+      );
+      context.out(done);
     },
   };
 }

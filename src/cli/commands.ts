@@ -7,6 +7,7 @@ import { createUser, setUserPassword, UserInputError } from '../auth/users.js';
 import { ENV_VARIABLES } from '../config/env.js';
 import path from 'node:path';
 import { seedDemo } from './demo.js';
+import { withCliNotifications } from './notifications.js';
 import { ADMIN_COMMANDS } from './adminCommands.js';
 import { queueLeakedPairs } from '../jobs/leakedPairs.js';
 import { parseLeakFile } from './leakFile.js';
@@ -26,10 +27,6 @@ import {
   requirePasswordReset,
   type PasswordActionDeps,
 } from '../remediation/passwordActions.js';
-import { randomUUID } from 'node:crypto';
-import { Registry } from 'prom-client';
-import { createNotifications } from '../notify/index.js';
-import { VIEWS_DIR } from '../paths.js';
 
 export interface CommandContext {
   store: Store;
@@ -81,23 +78,6 @@ async function passwordActionTarget(
   return { deps, userId: user.id };
 }
 
-function cliNotifications(context: CommandContext, deps: PasswordActionDeps) {
-  return createNotifications({
-    config: context.config,
-    store: context.store,
-    directory: deps.directory,
-    risk: deps.risk,
-    keys: new Keys(resolveSecrets(context.config).masterKey),
-    viewsDir: VIEWS_DIR,
-    register: new Registry(),
-    // Warnings (a mail given up) go to stderr; stdout stays the command's output.
-    logger: pino({ level: 'warn' }, pino.destination(2)),
-    holder: randomUUID(),
-    revokeSessions: deps.revokeSessions,
-    now: Date.now,
-  });
-}
-
 const list = (value: unknown) =>
   typeof value === 'string' && value
     ? value
@@ -128,12 +108,17 @@ const CORE_COMMANDS: Record<string, Command> = {
     summary: 'user:set-password <username> --password-stdin',
     options: passwordOptions,
     async run(context) {
-      await setUserPassword(
-        context.store,
-        username(context),
-        passwordFrom(context.values),
-        context.config.password.minLength,
-      );
+      const { deps, userId } = await passwordActionTarget(context);
+      // The owner is told, as when an admin resets it in the console; sent before exiting.
+      await withCliNotifications(context, deps, async (notifications) => {
+        await setUserPassword(
+          context.store,
+          username(context),
+          passwordFrom(context.values),
+          context.config.password.minLength,
+        );
+        notifications.users.passwordChanged(userId, 'adminReset');
+      });
       context.out(`Password changed for ${username(context)}.`);
     },
   },
@@ -168,17 +153,14 @@ const CORE_COMMANDS: Record<string, Command> = {
     async run(context) {
       const { deps, userId } = await passwordActionTarget(context);
       // The owner is told by mail, as when an admin does it in the console; sent before exiting.
-      const notifications = cliNotifications(context, deps);
-      try {
+      await withCliNotifications(context, deps, async (notifications) => {
         const password = await issueTemporaryPassword(
           { ...deps, notify: notifications.users },
           userId,
           Date.now(),
         );
         context.out(`Temporary password for ${username(context)} (shown once): ${password}`);
-      } finally {
-        await notifications.close();
-      }
+      });
     },
   },
   'user:require-reset': {

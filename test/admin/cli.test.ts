@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -110,5 +110,39 @@ describe('admin command line', function () {
     expect(cli('user:reset-mfa', 'dana', '--reason', 'new phone').code).to.equal(0);
     expect((await rg.riskgate.store.identities.getIdentity(dana.id)).totpSecret).to.equal(null);
     expect(cli('user:reset-mfa', 'nobody', '--reason', 'x y z').err).to.contain('No user named');
+  });
+
+  /** The .eml files the command line wrote to the outbox folder (no SMTP host set), as raw text. */
+  const mailsTo = (address: string) => {
+    const dir = path.join(dataDir, 'mail');
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.eml'))
+      .map((name) => readFileSync(path.join(dir, name), 'utf8'))
+      .filter((raw) => raw.includes(address));
+  };
+
+  it('user:reset-mfa and user:set-password from the command line mail the owner, as the console does', async () => {
+    await rg.addUser('erin', { email: 'erin@example.com' });
+    expect(cli('user:reset-mfa', 'erin', '--reason', 'lost phone').code).to.equal(0);
+    const afterReset = mailsTo('erin@example.com');
+    expect(afterReset).to.have.length(1);
+    expect(afterReset[0]).to.match(/authenticator/i);
+    const set = spawnSync(
+      process.execPath,
+      ['--import=tsx', 'src/cli/main.ts', 'user:set-password', 'erin', '--password-stdin'],
+      {
+        cwd: root,
+        env: { ...process.env, RISKGATE_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        input: 'quiet copper lantern 42\n',
+      },
+    );
+    expect(set.status, set.stderr).to.equal(0);
+    const mails = mailsTo('erin@example.com');
+    expect(mails).to.have.length(2);
+    expect(mails.some((raw) => /password/i.test(raw) && !raw.includes('quiet copper lantern'))).to.equal(
+      true,
+    );
   });
 });
