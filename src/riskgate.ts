@@ -258,7 +258,16 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       store: store.sessions,
       secrets: secrets.sessionSecrets,
       secure: cookieSecure,
-      maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+      lifetime: {
+        maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+        idleMs: config.sessionIdleMinutes * 60_000,
+      },
+      now,
+      onEnded: (req, why, userId) =>
+        logger.info(
+          { event: 'sessionEnded', why, userId, path: req.path },
+          'signed-in session outlived its limit: ended',
+        ),
       onStoreError: (req, res, error) => {
         logger.warn({ err: error, path: req.path }, 'session store unavailable: failing closed');
         void unavailable(req, res);
