@@ -38,6 +38,7 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { defaultJobs } from './jobs/index.js';
 import { PasswordSprayWatch } from './jobs/passwordSpray.js';
 import { createSessionMiddleware } from './web/session.js';
+import { sessionEnd } from './web/sessionLifetime.js';
 import { createCsrf } from './web/security.js';
 import { createRenderer } from './web/render.js';
 import { createRouter } from './web/router.js';
@@ -164,6 +165,10 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
   });
   const unavailable = renderUnavailable(render);
+  const sessionLifetime = {
+    maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+    idleMs: config.sessionIdleMinutes * 60_000,
+  };
   const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
   const router = createRouter({
     basePath: config.basePath,
@@ -209,6 +214,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         sessions: store.sessions,
         signIns: store.signIns,
         handleOf: (sid) => keys.hash('session-handle', sid),
+        isOver: (session) => sessionEnd(session.riskgate, sessionLifetime, now()) !== null,
       },
       password: {
         store,
@@ -258,10 +264,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       store: store.sessions,
       secrets: secrets.sessionSecrets,
       secure: cookieSecure,
-      lifetime: {
-        maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
-        idleMs: config.sessionIdleMinutes * 60_000,
-      },
+      lifetime: sessionLifetime,
       now,
       onEnded: (req, why, userId) =>
         logger.info(

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
 import { describeOnEveryBackend } from '../helpers/backends.js';
-import { TestClient } from '../helpers/client.js';
+import { TestClient, formsOf } from '../helpers/client.js';
 import { IP, MINUTE, type TestRiskgate } from '../helpers/riskgate.js';
 import { ADMIN, signInAdmin } from '../admin/helpers.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
@@ -84,6 +84,20 @@ describeOnEveryBackend('sessions: absolute and idle lifetime', {}, (rg) => {
     rg().clock.advance(8 * HOUR);
     expect((await other.get('/auth/account/password', { follow: false })).location).to.match(SIGN_IN);
     expect(await rg().riskgate.store.sessions.userSessions(user.id)).to.have.length(0);
+  });
+
+  it('the account page no longer lists another browser whose session is past its idle limit', async () => {
+    const { user, client } = await signedIn(rg(), 'alice');
+    await new TestClient(rg().app, IP.londonNeighbour).signIn('alice', user.password);
+    const listed = async () =>
+      formsOf((await client.get('/auth/account')).html).filter((f) =>
+        f.action.endsWith('/account/sessions/end'),
+      );
+    expect(await listed()).to.have.length(2);
+    rg().clock.advance(20 * MINUTE);
+    expect(await listed()).to.have.length(2);
+    rg().clock.advance(11 * MINUTE);
+    expect(await listed()).to.have.length(1);
   });
 
   it('the admin console sends an admin session to sign-in 8 hours after sign-in, however busy', async () => {
