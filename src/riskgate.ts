@@ -169,7 +169,14 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
     idleMs: config.sessionIdleMinutes * 60_000,
   };
-  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
+  const requireAuth = createRequireAuth({
+    basePath: config.basePath,
+    trust,
+    risk,
+    logger,
+    now,
+    cookieSecure,
+  });
   const router = createRouter({
     basePath: config.basePath,
     ping: () => store.ping(),
@@ -191,6 +198,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       flows,
       directory,
       now,
+      cookieSecure,
       services: {
         store,
         directory,
