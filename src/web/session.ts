@@ -2,6 +2,7 @@
 import session from 'express-session';
 import type { Request, RequestHandler, Response } from 'express';
 import type { IndexedSessionStore } from '../storage/types.js';
+import { markLoaded } from '../storage/sessionFields.js';
 import { sessionEnd, shouldMarkSeen, type SessionEnd, type SessionLifetime } from './sessionLifetime.js';
 
 export interface RiskgateSessionData {
@@ -102,6 +103,8 @@ async function enforceLifetime(
     options.onEnded?.(req, ended, userId);
     return;
   }
+  // Read from the store: a save of it later in this request must not revive it if it ends meanwhile.
+  markLoaded(req.session);
   if (shouldMarkSeen(state, options.lifetime, now)) state.seenAt = now;
 }
 

@@ -129,6 +129,37 @@ describeOnEveryBackend('sessions: no idle limit', { sessionIdleMinutes: 0 }, (rg
   });
 });
 
+describeOnEveryBackend('sessions: ended while a request is in flight', { sessionIdleMinutes: 30 }, (rg) => {
+  it('a request that read the session before it was ended does not bring it back when it saves', async () => {
+    const { riskgate } = rg();
+    const app = express();
+    app.use(riskgate.session);
+    app.use(riskgate.router);
+    let entered!: () => void;
+    let release!: () => void;
+    const inRoute = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    app.get('/slow', riskgate.requireAuth, async (_req, res) => {
+      entered();
+      await gate;
+      res.send('done');
+    });
+    app.get('/', riskgate.requireAuth, (_req, res) => void res.send('signed in as someone'));
+    const user = await rg().addUser('alice');
+    const client = new TestClient(app, IP.london);
+    await client.signIn('alice', user.password);
+    // Two minutes on, the request records the session's use: it changed the session and saves it.
+    rg().clock.advance(2 * MINUTE);
+    const pending = client.get('/slow', { follow: false });
+    await inRoute;
+    expect(await riskgate.store.sessions.destroyUserSessions(user.id)).to.equal(1);
+    release();
+    expect((await pending).status).to.equal(200);
+    expect(await riskgate.store.sessions.userSessions(user.id)).to.have.length(0);
+    expect((await client.get('/', { follow: false })).location).to.match(SIGN_IN);
+  });
+});
+
 describe('sessions: a signed-in session without a sign-in time', () => {
   it('is ended, never treated as fresh', async () => {
     const store = openSqliteStore({ file: ':memory:' });
