@@ -38,6 +38,7 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { defaultJobs } from './jobs/index.js';
 import { PasswordSprayWatch } from './jobs/passwordSpray.js';
 import { createSessionMiddleware } from './web/session.js';
+import { sessionEnd } from './web/sessionLifetime.js';
 import { createCsrf } from './web/security.js';
 import { createRenderer } from './web/render.js';
 import { createRouter } from './web/router.js';
@@ -155,7 +156,18 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     csrfToken: (req) => csrf.generateToken(req),
   });
   const unavailable = renderUnavailable(render);
-  const requireAuth = createRequireAuth({ basePath: config.basePath, trust, risk, logger, now });
+  const sessionLifetime = {
+    maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+    idleMs: config.sessionIdleMinutes * 60_000,
+  };
+  const requireAuth = createRequireAuth({
+    basePath: config.basePath,
+    trust,
+    risk,
+    logger,
+    now,
+    cookieSecure,
+  });
   const router = createRouter({
     basePath: config.basePath,
     ping: () => store.ping(),
@@ -177,6 +189,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       flows,
       directory,
       now,
+      cookieSecure,
       services: {
         store,
         directory,
@@ -200,6 +213,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         sessions: store.sessions,
         signIns: store.signIns,
         handleOf: (sid) => keys.hash('session-handle', sid),
+        isOver: (session) => sessionEnd(session.riskgate, sessionLifetime, now()) !== null,
       },
       password: {
         store,
@@ -249,7 +263,13 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       store: store.sessions,
       secrets: secrets.sessionSecrets,
       secure: cookieSecure,
-      maxAgeMs: config.sessionMaxAgeMinutes * 60_000,
+      lifetime: sessionLifetime,
+      now,
+      onEnded: (req, why, userId) =>
+        logger.info(
+          { event: 'sessionEnded', why, userId, path: req.path },
+          'signed-in session outlived its limit: ended',
+        ),
       onStoreError: (req, res, error) => {
         logger.warn({ err: error, path: req.path }, 'session store unavailable: failing closed');
         void unavailable(req, res);

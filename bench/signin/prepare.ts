@@ -6,13 +6,16 @@
  */
 import http from 'node:http';
 import { BASELINE_COOKIE } from './baseline.js';
+import { sessionCookieName } from '../../src/web/session.js';
+import { deviceCookieName } from '../../src/web/deviceCookie.js';
 
 /** London in the bundled DB-IP database: a real location, the same for every sign-in. */
 export const HOME_IP = '81.2.69.142';
 export const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-const RISKGATE_COOKIE = 'rg.sid';
-const DEVICE_COOKIE = 'rg.device';
+// The bench server runs over plain HTTP (cookieSecure false in server.ts): the unprefixed names.
+const RISKGATE_COOKIE = sessionCookieName(false);
+const DEVICE_COOKIE = deviceCookieName(false);
 
 export interface BenchUser {
   username: string;

@@ -1,6 +1,6 @@
 /**
  * The console's MFA step-up: an admin whose session did not pass MFA at sign-in enters a code here
- * before anything else. Same limits as the sign-in challenge (per-user failures across a window), the
+ * before anything else. Same limits as the sign-in challenge (per-user tries across a window), the
  * same single-use codes, and a new session id on success (privilege change).
  */
 import { Router } from 'express';
@@ -60,7 +60,11 @@ export function consoleMfaRoutes(deps: ConsoleMfaDeps): Router {
     const userId = req.session.riskgate!.userId!;
     const now = deps.now();
     const userKey = `mfa-failures:${userId}`;
-    if ((await deps.store.counters.count(userKey, now)) >= deps.mfa.maxFailuresPerUser) {
+    // The try is taken before the code is checked, with one atomic increment, as in the sign-in
+    // challenge (src/flows/steps/mfa.ts): a count-then-check cap let parallel wrong codes all past it.
+    // A right code takes a try too, then starts the count again (as a passed sign-in challenge does).
+    const tries = await deps.store.counters.increment(userKey, deps.mfa.failureWindowSeconds * 1000, now);
+    if (tries > deps.mfa.maxFailuresPerUser) {
       return show(req, res, 429, {
         returnTo,
         error: 'Too many wrong codes. Wait a while, then try again.',
@@ -68,12 +72,12 @@ export function consoleMfaRoutes(deps: ConsoleMfaDeps): Router {
     }
     const signInId = req.session.riskgate!.signInId ?? null;
     if (!(await deps.secondFactor.verify(userId, form.value.code, now, signInId))) {
-      await deps.store.counters.increment(userKey, deps.mfa.failureWindowSeconds * 1000, now);
       return show(req, res, 400, {
         returnTo,
         error: 'That code did not work. Check your authenticator app and try again.',
       });
     }
+    await deps.store.counters.reset(userKey);
     await elevateSession(req, now);
     res.redirect(303, returnTo);
   });

@@ -137,7 +137,14 @@ const CORE_VARIABLES: EnvVariable[] = [
     path: 'sessionMaxAgeMinutes',
     kind: 'int',
     default: '480',
-    meaning: 'how long a signed-in session lasts',
+    meaning: 'how long a signed-in session lasts from sign-in, however busy (absolute, never extended)',
+  },
+  {
+    name: 'RISKGATE_SESSION_IDLE_MINUTES',
+    path: 'sessionIdleMinutes',
+    kind: 'int',
+    default: '30',
+    meaning: 'a signed-in session unused this long ends; 0 = no idle limit',
   },
   {
     name: 'RISKGATE_POLICY_FILE',

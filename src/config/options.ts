@@ -120,6 +120,16 @@ export const optionsSchema = z
       .min(5)
       .max(60 * 24 * 30)
       .default(8 * 60),
+    /**
+     * A signed-in session unused this long ends (ASVS 3.3.2 L2: 30 minutes); 0 = no idle limit, only
+     * the absolute `sessionMaxAgeMinutes`.
+     */
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 30)
+      .default(30),
     defaultReturnTo: z.string().startsWith('/').default('/'),
     /** First-start defaults only: once stored, the policies are edited in the admin console and API. */
     policies: policiesSchema.default(() => policiesSchema.parse({})),

@@ -19,6 +19,21 @@ export function userIdOf(sess: SessionData): string | null {
   return typeof userId === 'string' ? userId : null;
 }
 
+/**
+ * Set (not enumerable, never stored) on a signed-in session that was read from the store for this
+ * request. Saving such a session only updates it: when another request ended it meanwhile (sign-out
+ * everywhere, a password change, an expired lifetime), the late save must not bring it back.
+ */
+export const LOADED_SESSION = Symbol.for('riskgate.loadedSession');
+
+export function markLoaded(sess: object): void {
+  Object.defineProperty(sess, LOADED_SESSION, { value: true, enumerable: false, configurable: true });
+}
+
+export function wasLoaded(sess: SessionData): boolean {
+  return (sess as unknown as Record<symbol, unknown>)[LOADED_SESSION] === true;
+}
+
 export type SessionCallback<T> = (err: unknown, value?: T) => void;
 
 /**

@@ -27,6 +27,8 @@ export interface FlowRouteDeps {
   services: StepServices;
   render: Render;
   now: () => number;
+  /** Which device cookie name to read (`__Host-` prefixed when Secure). */
+  cookieSecure: boolean;
 }
 
 export function flowRoutes(deps: FlowRouteDeps): Router {
@@ -99,7 +101,7 @@ export function flowRoutes(deps: FlowRouteDeps): Router {
     if (target !== DONE) return () => res.redirect(303, stepUrl(target));
 
     const outcome = await deps.flows.finish(flow, user);
-    const deviceId = req.session.riskgate?.deviceId ?? deviceIdOf(req);
+    const deviceId = req.session.riskgate?.deviceId ?? deviceIdOf(req, deps.cookieSecure);
     if (outcome.kind === 'signedIn') {
       const mfaPassed = flowData(flow).satisfied.mfa === true;
       await establishSession(req, user, flow.signInId, deps.now(), deviceId, mfaPassed);

@@ -17,6 +17,8 @@ export interface RequireAuthDeps {
   risk: RiskService;
   logger: Logger;
   now: () => number;
+  /** Which device cookie name to read (`__Host-` prefixed when Secure). */
+  cookieSecure: boolean;
 }
 
 function toSignIn(req: Request, res: Response, basePath: string): void {
@@ -40,7 +42,7 @@ export function createRequireAuth(deps: RequireAuthDeps): RequestHandler {
     }
     const state = req.session.riskgate;
     if (!state?.userId) return toSignIn(req, res, deps.basePath);
-    const presented = deviceIdOf(req);
+    const presented = deviceIdOf(req, deps.cookieSecure);
     // The common case, the browser the session was issued to, needs no address work: the network
     // is only evidence for an anomaly.
     if (state.deviceId === undefined || presented === state.deviceId) return next();

@@ -2,6 +2,8 @@
 import session from 'express-session';
 import type { Request, RequestHandler, Response } from 'express';
 import type { IndexedSessionStore } from '../storage/types.js';
+import { markLoaded } from '../storage/sessionFields.js';
+import { sessionEnd, shouldMarkSeen, type SessionEnd, type SessionLifetime } from './sessionLifetime.js';
 
 export interface RiskgateSessionData {
   /** Set only once every policy is satisfied: the session is authenticated. */
@@ -15,6 +17,8 @@ export interface RiskgateSessionData {
   deviceId?: string;
   /** When a second factor was last verified in this session (at sign-in or the admin console's step-up). */
   mfaAt?: number;
+  /** When the signed-in session was last used, to the minute (the idle limit; see sessionLifetime.ts). */
+  seenAt?: number;
 }
 
 declare module 'express-session' {
@@ -23,34 +27,85 @@ declare module 'express-session' {
   }
 }
 
+/** The session cookie's name over plain HTTP (development). */
 export const SESSION_COOKIE = 'rg.sid';
+
+/**
+ * ASVS 3.4.4: a Secure session cookie is `__Host-` prefixed, so the browser keeps it only when it is
+ * Secure, host-only and for path /, and no sibling subdomain can plant or overwrite it. Browsers refuse
+ * the prefix without Secure, so plain-HTTP development keeps the plain name.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
 
 export function createSessionMiddleware(options: {
   store: IndexedSessionStore;
   secrets: string[];
   secure: boolean;
-  maxAgeMs: number;
+  /** The absolute and idle limits of a signed-in session; the absolute one is also the cookie's lifetime. */
+  lifetime: SessionLifetime;
+  now: () => number;
+  /** A signed-in session outlived a limit and was ended (destroyed in the store). */
+  onEnded?: (req: Request, why: SessionEnd, userId: string) => void;
   /** Answers when the session store fails (fail closed: a 503, never the protected page). */
   onStoreError: (req: Request, res: Response, error: unknown) => void;
 }): RequestHandler {
   const inner = session({
-    name: SESSION_COOKIE,
+    name: sessionCookieName(options.secure),
     store: options.store,
     secret: options.secrets,
     resave: false,
     saveUninitialized: false,
     rolling: false,
     // The session id cookie is the bearer credential: never readable by scripts, never cross-site posted.
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: options.maxAgeMs, path: '/' },
+    // No Domain attribute: host-only, as the __Host- prefix requires.
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secure,
+      maxAge: options.lifetime.maxAgeMs,
+      path: '/',
+    },
   });
+  const failed = (req: Request, res: Response, next: (error?: unknown) => void, error: unknown) => {
+    // Without a readable session we cannot tell who this is: answer here, before any app route runs.
+    if (res.headersSent) return next(error);
+    options.onStoreError(req, res, error);
+  };
   return (req, res, next) => {
     inner(req, res, (error?: unknown) => {
-      if (error === undefined || error === null) return next();
-      // Without a readable session we cannot tell who this is: answer here, before any app route runs.
-      if (res.headersSent) return next(error);
-      options.onStoreError(req, res, error);
+      if (error !== undefined && error !== null) return failed(req, res, next, error);
+      enforceLifetime(req, options).then(
+        () => next(),
+        (lifetimeError: unknown) => failed(req, res, next, lifetimeError),
+      );
     });
   };
+}
+
+/**
+ * Runs on every request, before any route: a signed-in session past a limit is ended here (its store
+ * entry destroyed, so a replayed cookie finds nothing) and the request goes on anonymous, which sends
+ * protected routes to sign-in. A live one records its use when the idle limit needs it.
+ */
+async function enforceLifetime(
+  req: Request,
+  options: Pick<Parameters<typeof createSessionMiddleware>[0], 'lifetime' | 'now' | 'onEnded'>,
+): Promise<void> {
+  const state = req.session?.riskgate;
+  if (!state?.userId) return;
+  const now = options.now();
+  const ended = sessionEnd(state, options.lifetime, now);
+  if (ended) {
+    const userId = state.userId;
+    await regenerate(req);
+    options.onEnded?.(req, ended, userId);
+    return;
+  }
+  // Read from the store: a save of it later in this request must not revive it if it ends meanwhile.
+  markLoaded(req.session);
+  if (shouldMarkSeen(state, options.lifetime, now)) state.seenAt = now;
 }
 
 /** Promise wrappers: a new session id on every privilege change defeats session fixation. */

@@ -13,6 +13,11 @@ export interface SessionListDeps {
   signIns: Pick<SignInStore, 'getSignIn'>;
   /** Keyed hash of a session id (Keys 'session-handle'): stable for a session, useless to anyone else. */
   handleOf: (sid: string) => string;
+  /**
+   * Whether a stored session is past its absolute or idle limit: such a session is ended the next time
+   * it is used (sessionLifetime.ts), so the list does not show it as signed in meanwhile.
+   */
+  isOver: (session: SessionData) => boolean;
 }
 
 export interface SessionRow {
@@ -48,7 +53,7 @@ export async function listSessions(
   userId: string,
   currentSid: string,
 ): Promise<SessionRow[]> {
-  const entries = await deps.sessions.userSessions(userId);
+  const entries = (await deps.sessions.userSessions(userId)).filter((entry) => !deps.isOver(entry.session));
   const rows = await Promise.all(
     entries.map(async (entry) => {
       const state = stateOf(entry.session);

@@ -41,6 +41,7 @@ describe('configuration', () => {
       RISKGATE_MFA_REGISTRATION_POLICY: 'on',
       RISKGATE_MFA_REGISTRATION_GRACE_DAYS: '7',
       RISKGATE_TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      RISKGATE_SESSION_IDLE_MINUTES: '15',
     });
     const config = parseConfig(options);
     expect(server.port).to.equal(8080);
@@ -48,6 +49,14 @@ describe('configuration', () => {
     expect(config.policies.signInRisk.mfaAt).to.equal('high');
     expect(config.policies.mfaRegistration).to.include({ mode: 'on', graceDays: 7 });
     expect(config.trustProxy).to.deep.equal(['loopback', '10.0.0.0/8']);
+    expect(config.sessionIdleMinutes).to.equal(15);
+  });
+
+  it('a signed-in session lasts 8 hours from sign-in and 30 idle minutes by default; 0 turns the idle limit off', () => {
+    expect(parseConfig({})).to.include({ sessionMaxAgeMinutes: 480, sessionIdleMinutes: 30 });
+    expect(
+      parseConfig(configFromEnv({ RISKGATE_SESSION_IDLE_MINUTES: '0' }).options).sessionIdleMinutes,
+    ).to.equal(0);
   });
 
   const bad: [Record<string, string>, RegExp][] = [
@@ -58,6 +67,8 @@ describe('configuration', () => {
     [{ RISKGATE_BASE_PATH: 'auth/' }, /RISKGATE_BASE_PATH/],
     [{ RISKGATE_LOCKOUT_THRESHOLD: '0' }, /RISKGATE_LOCKOUT_THRESHOLD/],
     [{ RISKGATE_SESSION_SECRET: 'short' }, /RISKGATE_SESSION_SECRET/],
+    [{ RISKGATE_SESSION_IDLE_MINUTES: '-1' }, /RISKGATE_SESSION_IDLE_MINUTES/],
+    [{ RISKGATE_SESSION_IDLE_MINUTES: 'half an hour' }, /RISKGATE_SESSION_IDLE_MINUTES/],
     [{ RISKGATE_DATABASE_URL: 'mysql://db/riskgate' }, /RISKGATE_DATABASE_URL/],
   ];
   for (const [env, mentions] of bad) {

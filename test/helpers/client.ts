@@ -44,6 +44,8 @@ export function formsOf(html: string): FormInfo[] {
 export class TestClient {
   readonly cookies = new Map<string, string>();
   last: Page = { status: 0, html: '', location: null, headers: {} };
+  /** Sent with every request, e.g. `X-Forwarded-Proto: https` for an app behind a TLS proxy. */
+  readonly headers: Record<string, string> = {};
 
   constructor(
     /** An app, or the URL of a running server; switch it to move a browser between instances. */
@@ -83,6 +85,7 @@ export class TestClient {
       .set('Cookie', this.cookieHeader())
       .set('X-Forwarded-For', this.ip)
       .set('User-Agent', this.userAgent)
+      .set(this.headers)
       .redirects(0);
     const page = this.remember(res);
     if (options.follow !== false && page.location && page.status >= 300 && page.status < 400)
@@ -101,6 +104,7 @@ export class TestClient {
       .set('Cookie', this.cookieHeader())
       .set('X-Forwarded-For', this.ip)
       .set('User-Agent', this.userAgent)
+      .set(this.headers)
       .type('form')
       .send(body)
       .redirects(0);

@@ -52,6 +52,10 @@ export async function startRiskgate(
     trustProxy: 'loopback',
     logLevel: 'silent',
     now: clock.now,
+    // Tests move the clock by hours to stage travel while a browser (often the admin console) stays
+    // signed in; the idle limit would sign those out. It is on by default in Riskgate and tested, on
+    // explicitly, in test/web/sessionLifetime.test.ts.
+    sessionIdleMinutes: 0,
     ...options,
   });
   const app = createDemoApp(riskgate);

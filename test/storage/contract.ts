@@ -11,6 +11,7 @@ import { describePolicyStoreContract } from './policyContract.js';
 import type { DetectionDraft } from '../../src/domain/risk.js';
 import type { FlowRecord } from '../../src/domain/flow.js';
 import { describeAdminContract } from './adminContract.js';
+import { markLoaded } from '../../src/storage/sessionFields.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -1168,6 +1169,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         await sessions.destroy('sid-1');
         expect(await sessions.get('sid-1')).to.equal(null);
         expect(await sessions.get('never-existed')).to.equal(null);
+      });
+
+      it('saving a session marked as read from the store only updates it: once ended it stays ended', async () => {
+        const sessions = sessionsOf(store);
+        await sessions.set('sid-1', sessionData(later(), 'user-1'));
+        const loaded = { ...sessionData(later(), 'user-1'), riskgate: { userId: 'user-1', username: 'new' } };
+        markLoaded(loaded);
+        await sessions.set('sid-1', loaded as unknown as SessionData);
+        expect(
+          ((await sessions.get('sid-1')) as unknown as { riskgate: { username: string } }).riskgate.username,
+        ).to.equal('new');
+        expect(await store.sessions.destroyUserSessions('user-1')).to.equal(1);
+        // A request that read it before it was ended saves it late: it must not come back.
+        await sessions.set('sid-1', loaded as unknown as SessionData);
+        expect(await sessions.get('sid-1')).to.equal(null);
+        expect(await store.sessions.userSessions('user-1')).to.deep.equal([]);
+        // An unmarked session (a new one after regenerate) is still created.
+        await sessions.set('sid-2', sessionData(later(), 'user-1'));
+        expect(await sessions.get('sid-2')).to.not.equal(null);
       });
 
       it('setting a session again replaces it', async () => {

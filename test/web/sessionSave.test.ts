@@ -17,13 +17,14 @@ function appOver(store: Store, changeAfterSave: boolean) {
       store: store.sessions,
       secrets: ['a session secret that is long enough for tests'],
       secure: false,
-      maxAgeMs: 60_000,
+      lifetime: { maxAgeMs: 60_000, idleMs: 0 },
+      now: Date.now,
       onStoreError: (_req, res) => void res.status(503).end(),
     }),
   );
   app.post('/sign-in', async (req, res) => {
     await regenerate(req);
-    req.session.riskgate = { userId: 'u1', username: 'alice' };
+    req.session.riskgate = { userId: 'u1', username: 'alice', authAt: Date.now() };
     await saveRegenerated(req);
     if (changeAfterSave) req.session.riskgate = { ...req.session.riskgate, signInId: 'later' };
     res.redirect(303, '/');
@@ -51,12 +52,12 @@ describe('saving a regenerated session', () => {
   it('writes it to the store once, before the answer, and the next request finds it', async () => {
     const { sets, session } = await signInAndRead(false);
     expect(sets).to.equal(1);
-    expect(session).to.deep.equal({ userId: 'u1', username: 'alice' });
+    expect(session).to.include({ userId: 'u1', username: 'alice' }).and.not.have.property('signInId');
   });
 
   it('writes it again at the end of the request when it changed after the save', async () => {
     const { sets, session } = await signInAndRead(true);
     expect(sets).to.equal(2);
-    expect(session).to.deep.equal({ userId: 'u1', username: 'alice', signInId: 'later' });
+    expect(session).to.include({ userId: 'u1', username: 'alice', signInId: 'later' });
   });
 });

@@ -6,7 +6,7 @@ import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { IndexedSessionStore, UserSession } from '../types.js';
 import { changed, num, type Pool } from './util.js';
-import { expiryOf, userIdOf, answerLater } from '../sessionFields.js';
+import { expiryOf, userIdOf, answerLater, wasLoaded } from '../sessionFields.js';
 
 const DEFAULT_PRUNE_INTERVAL_MS = 15 * 60 * 1000;
 
@@ -34,11 +34,22 @@ export class PostgresSessionStore extends session.Store implements IndexedSessio
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     answerLater(callback, async () => {
+      const now = Date.now();
+      const values = [sid, JSON.stringify(sess), expiryOf(sess, now), userIdOf(sess)];
+      if (wasLoaded(sess)) {
+        // A loaded session is saved only if it still exists (and has not expired): never revived.
+        await this.#pool.query(
+          `UPDATE sessions SET sess = $2::jsonb, expires_at = $3, user_id = $4
+           WHERE sid = $1 AND expires_at > $5`,
+          [...values, now],
+        );
+        return;
+      }
       await this.#pool.query(
         `INSERT INTO sessions (sid, sess, expires_at, user_id) VALUES ($1, $2::jsonb, $3, $4)
          ON CONFLICT (sid) DO UPDATE SET
            sess = EXCLUDED.sess, expires_at = EXCLUDED.expires_at, user_id = EXCLUDED.user_id`,
-        [sid, JSON.stringify(sess), expiryOf(sess, Date.now()), userIdOf(sess)],
+        values,
       );
     });
   }

@@ -14,7 +14,7 @@
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { IndexedSessionStore, UserSession } from '../types.js';
-import { expiryOf, userIdOf, answerLater } from '../sessionFields.js';
+import { expiryOf, userIdOf, answerLater, wasLoaded } from '../sessionFields.js';
 import { globEscape, LuaScript, scanKeys, type RedisClient } from './client.js';
 
 // Lifts a user set's TTL to at least `ttl` ms, so the set outlives every session listed in it.
@@ -25,8 +25,10 @@ end
 `;
 
 // KEYS[1] session hash. ARGV: sid, data, cookie ('' = none), user ('' = anonymous), exp, ttl ms,
-// user-set prefix. A session already expired at `set` is simply removed.
+// user-set prefix, '1' = existing only. A session already expired at `set` is simply removed; an
+// existing-only save (a loaded session) of a session ended meanwhile does nothing.
 const SET = new LuaScript(`${EXTEND_SET}
+if ARGV[8] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local sid, user, ttl = ARGV[1], ARGV[4], tonumber(ARGV[6])
 local old = redis.call('HGET', KEYS[1], 'user')
 if old and old ~= user then redis.call('SREM', ARGV[7] .. old, sid) end
@@ -131,6 +133,7 @@ export class RedisSessionStore extends session.Store implements IndexedSessionSt
           exp,
           exp - now,
           this.#userPrefix,
+          wasLoaded(sess) ? '1' : '',
         ],
       );
     });

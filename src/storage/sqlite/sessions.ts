@@ -6,7 +6,7 @@ import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { IndexedSessionStore, UserSession } from '../types.js';
 import { parseJson, type Db } from './util.js';
-import { expiryOf, userIdOf } from '../sessionFields.js';
+import { expiryOf, userIdOf, wasLoaded } from '../sessionFields.js';
 
 const DEFAULT_PRUNE_INTERVAL_MS = 15 * 60 * 1000;
 
@@ -32,6 +32,7 @@ function answer<T>(callback: Callback<T> | undefined, work: () => T): void {
 export class SqliteSessionStore extends session.Store implements IndexedSessionStore {
   readonly #get;
   readonly #set;
+  readonly #update;
   readonly #touch;
   readonly #destroy;
   readonly #clear;
@@ -51,6 +52,13 @@ export class SqliteSessionStore extends session.Store implements IndexedSessionS
     this.#set = db.prepare<[{ sid: string; sess: string; expiresAt: number; userId: string | null }]>(
       `INSERT INTO sessions (sid, sess, expires_at, user_id) VALUES (@sid, @sess, @expiresAt, @userId)
        ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at, user_id = excluded.user_id`,
+    );
+    // A loaded session is saved only if it still exists (and has not expired): never revived.
+    this.#update = db.prepare<
+      [{ sid: string; sess: string; expiresAt: number; userId: string | null; now: number }]
+    >(
+      `UPDATE sessions SET sess = @sess, expires_at = @expiresAt, user_id = @userId
+       WHERE sid = @sid AND expires_at > @now`,
     );
     // Touch renews the cookie inside the stored JSON too, so a reload sees the new expiry. An expired
     // session is not revived.
@@ -89,12 +97,10 @@ export class SqliteSessionStore extends session.Store implements IndexedSessionS
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     answer(callback, () => {
-      this.#set.run({
-        sid,
-        sess: JSON.stringify(sess),
-        expiresAt: expiryOf(sess, Date.now()),
-        userId: userIdOf(sess),
-      });
+      const now = Date.now();
+      const row = { sid, sess: JSON.stringify(sess), expiresAt: expiryOf(sess, now), userId: userIdOf(sess) };
+      if (wasLoaded(sess)) this.#update.run({ ...row, now });
+      else this.#set.run(row);
     });
   }
 
