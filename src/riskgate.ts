@@ -261,6 +261,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     logger,
     session: createSessionMiddleware({
       store: store.sessions,
+      trustForwardedProto: config.trustProxy !== false && config.trustProxy !== 0,
       secrets: secrets.sessionSecrets,
       secure: cookieSecure,
       lifetime: sessionLifetime,

@@ -43,6 +43,13 @@ export function createSessionMiddleware(options: {
   store: IndexedSessionStore;
   secrets: string[];
   secure: boolean;
+  /**
+   * Riskgate's own trustProxy is set: believe X-Forwarded-Proto when deciding whether the request
+   * came over HTTPS, so a Secure cookie is set behind a TLS-terminating proxy even when the app never
+   * set Express's "trust proxy" (without it the cookie was silently not set and sign-in failed). A
+   * forged header on plain HTTP gains nothing: the browser will not send a Secure cookie back over it.
+   */
+  trustForwardedProto?: boolean;
   /** The absolute and idle limits of a signed-in session; the absolute one is also the cookie's lifetime. */
   lifetime: SessionLifetime;
   now: () => number;
@@ -58,6 +65,8 @@ export function createSessionMiddleware(options: {
     resave: false,
     saveUninitialized: false,
     rolling: false,
+    // undefined: express-session asks Express (req.secure, the app's own "trust proxy").
+    proxy: options.trustForwardedProto ? true : undefined,
     // The session id cookie is the bearer credential: never readable by scripts, never cross-site posted.
     // No Domain attribute: host-only, as the __Host- prefix requires.
     cookie: {

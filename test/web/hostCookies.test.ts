@@ -16,9 +16,9 @@ import { IP } from '../helpers/riskgate.js';
 
 const PASSWORD = 'amber falcon ridge 8';
 
-function appOf(riskgate: Riskgate) {
+function appOf(riskgate: Riskgate, expressTrustsProxy = true) {
   const app = express();
-  app.set('trust proxy', 'loopback');
+  if (expressTrustsProxy) app.set('trust proxy', 'loopback');
   app.use(riskgate.session);
   app.use(riskgate.router);
   app.get(
@@ -115,5 +115,29 @@ describe('cookie names: __Host- prefix when Secure', () => {
     expect(deviceId).to.equal(client.cookies.get('__Host-rg.device'));
     expect(deviceId).to.not.equal(planted);
     expect((await client.get('/', { follow: false })).status).to.equal(200);
+  });
+
+  it("behind a TLS proxy the Secure session cookie is set from Riskgate's trustProxy alone (the app never set Express's)", async () => {
+    riskgate = await createRiskgate({
+      dataDir,
+      logLevel: 'silent',
+      trustProxy: 'loopback',
+      cookieSecure: true,
+    });
+    await createUser(riskgate.store, { username: 'ivy', password: PASSWORD });
+    const client = new TestClient(appOf(riskgate, false), IP.london);
+    client.headers['X-Forwarded-Proto'] = 'https';
+    const cookies = await signIn(client);
+    expect(cookies.some((c) => c.startsWith('__Host-rg.sid=') && /;\s*Secure/i.test(c))).to.equal(true);
+    expect((await client.get('/')).html).to.contain('signed in as ivy');
+  });
+
+  it('without a trusted proxy, a plain-HTTP request gets no Secure session cookie whatever it claims', async () => {
+    riskgate = await createRiskgate({ dataDir, logLevel: 'silent', cookieSecure: true });
+    await createUser(riskgate.store, { username: 'ivy', password: PASSWORD });
+    const client = new TestClient(appOf(riskgate, false), IP.london);
+    client.headers['X-Forwarded-Proto'] = 'https';
+    const cookies = await signIn(client);
+    expect(cookies.some((c) => c.startsWith('__Host-rg.sid='))).to.equal(false);
   });
 });
