@@ -34,6 +34,7 @@ import { SignInPipeline } from './signin/pipeline.js';
 import { NOTHING_SATISFIED } from './policy/evaluate.js';
 import { FlowService } from './flows/service.js';
 import { issueTemporaryPassword, requirePasswordReset } from './remediation/passwordActions.js';
+import { PasswordResets } from './remediation/passwordReset.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { defaultJobs } from './jobs/index.js';
 import { PasswordSprayWatch } from './jobs/passwordSpray.js';
@@ -155,6 +156,27 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     notifications.start();
   }
 
+  const passwordResets = new PasswordResets({
+    store,
+    directory,
+    risk,
+    keys,
+    secondFactor,
+    notify: notifications.users,
+    breached,
+    minLength: config.password.minLength,
+    settings: {
+      ...config.passwordReset,
+      maxCodeAttempts: config.mfa.maxAttemptsPerFlow,
+      maxFailuresPerUser: config.mfa.maxFailuresPerUser,
+      failureWindowSeconds: config.mfa.failureWindowSeconds,
+    },
+    mailLink: (user, token, minutes) => notifications.users.passwordResetLink(user, token, minutes),
+    background: (work) => notifications.mailer.track(work),
+    revokeSessions,
+    now,
+  });
+
   const csrf = createCsrf();
   const render = createRenderer({
     viewsDir: viewsDir ?? VIEWS_DIR,
@@ -176,6 +198,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       metrics,
       revokeSessions,
       defaultReturnTo: config.defaultReturnTo,
+      passwordReset: config.passwordReset.enabled,
       cookieSecure,
       trust,
       pipeline,
@@ -201,6 +224,12 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       },
     },
     notMe: { links: notifications.notMe },
+    passwordReset: {
+      trust,
+      resets: passwordResets,
+      minLength: config.password.minLength,
+      enabled: config.passwordReset.enabled,
+    },
     account: {
       requireAuth,
       directory,

@@ -6,6 +6,7 @@ import { signInRoutes, type SignInRouteDeps } from './signInRoutes.js';
 import { flowRoutes, type FlowRouteDeps } from './flowRoutes.js';
 import { notMeRoutes, type NotMeRouteDeps } from './notMeRoutes.js';
 import { accountRoutes, type AccountRouteDeps } from './accountRoutes.js';
+import { passwordResetRoutes, type PasswordResetRouteDeps } from './passwordResetRoutes.js';
 import { errorHandler, notFound } from './errors.js';
 import type { Render } from './render.js';
 
@@ -21,6 +22,7 @@ export interface RouterDeps {
   flow: Omit<FlowRouteDeps, 'render' | 'basePath'>;
   notMe: Omit<NotMeRouteDeps, 'render'>;
   account: Omit<AccountRouteDeps, 'render' | 'basePath' | 'logger'>;
+  passwordReset: Omit<PasswordResetRouteDeps, 'render' | 'basePath' | 'logger'>;
 }
 
 export function createRouter(deps: RouterDeps): Router {
@@ -40,6 +42,7 @@ export function createRouter(deps: RouterDeps): Router {
   inner.use(flowRoutes({ ...deps.flow, basePath, render }));
   inner.use(notMeRoutes({ ...deps.notMe, render }));
   inner.use(accountRoutes({ ...deps.account, basePath, render, logger: deps.logger }));
+  inner.use(passwordResetRoutes({ ...deps.passwordReset, basePath, render, logger: deps.logger }));
   inner.use(notFound(render));
   inner.use(errorHandler(render, deps.logger, basePath, deps.ping));
 
