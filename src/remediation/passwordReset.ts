@@ -16,6 +16,7 @@
  *   checked again when the link is used.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Keys } from '../crypto/keys.js';
 import type { FlowRecord } from '../domain/flow.js';
 import { hasMfa, type DirectoryUser, type Identity } from '../domain/identity.js';
@@ -65,6 +66,8 @@ export type ResetResult =
   { ok: true; userId: string } | ({ ok: false; reason: 'refused' } & NewPasswordRefusal) | ResetGone;
 type ResetGone = { ok: false; reason: 'invalid' | 'unavailable' | 'tooManyAttempts' };
 
+const BACKGROUND_DELAY_MS = 10;
+
 /** Whether this identity may reset its password from a mailbox (see the header). */
 export function mayReset(identity: Identity): boolean {
   if (identity.blocked) return false;
@@ -84,9 +87,10 @@ export class PasswordResets {
 
   /**
    * A request for a link. Returns whether the address is over its limit (the page says so: it says
-   * nothing about the account); otherwise the work goes on in the background.
+   * nothing about the account); otherwise the work goes on in the background once `answered`
+   * resolves (the web layer: when the response has been sent).
    */
-  async request(username: string, ip: string): Promise<{ throttled: boolean }> {
+  async request(username: string, ip: string, answered: Promise<unknown>): Promise<{ throttled: boolean }> {
     const { counters } = this.deps.store;
     const { settings } = this.deps;
     const now = this.deps.now();
@@ -97,7 +101,14 @@ export class PasswordResets {
     ]);
     if (byIp > settings.maxPerIp) return { throttled: true };
     // Over the per-name limit: the same answer and no mail (no mail-bombing of the owner).
-    if (byName <= settings.maxPerUsername) this.deps.background(this.issue(username, now));
+    // Only once the answer has gone: the look-up and the mail take longer for a real user, and on
+    // one event loop they would otherwise delay the answer (the session is saved before it ends).
+    // A moment later still, so they do not compete for the CPU while the answer is being read.
+    if (byName <= settings.maxPerUsername) {
+      this.deps.background(
+        answered.then(() => sleep(BACKGROUND_DELAY_MS)).then(() => this.issue(username, now)),
+      );
+    }
     return { throttled: false };
   }
 

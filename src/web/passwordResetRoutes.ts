@@ -114,7 +114,11 @@ export function passwordResetRoutes(deps: PasswordResetRouteDeps): Router {
   router.post('/forgot-password', async (req, res) => {
     const form = parseForm(requestForm, req);
     if (!form.ok) return showRequest(req, res, 400, form.message);
-    const { throttled } = await resets.request(form.value.username, clientIp(req, deps.trust));
+    const answered = new Promise((resolve) => {
+      res.once('finish', resolve);
+      res.once('close', resolve);
+    });
+    const { throttled } = await resets.request(form.value.username, clientIp(req, deps.trust), answered);
     if (throttled) return showRequest(req, res, 429, TOO_MANY);
     await render(req, res, 'reset/sent', { title: 'Check your mail' });
   });
