@@ -5,6 +5,7 @@ import { describeOnEveryBackend } from '../helpers/backends.js';
 import { outbox } from '../security/outbox.js';
 import { Keys } from '../../src/crypto/keys.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
+import { RecoveryCodes } from '../../src/mfa/recoveryCodes.js';
 
 const OLD = 'tranquil meadow lantern 42';
 const NEW_PASSWORD = 'copper harbour evening 19';
@@ -218,6 +219,52 @@ describe('forgot password: who gets a link, limits and bad links', function () {
     }
     const mails = (await outbox(rg)).filter((m) => m.subject.startsWith('Reset your'));
     expect(mails.map((m) => m.to)).to.deep.equal([EMAIL]);
+  });
+
+  it('a recovery code works at the code step, once', async () => {
+    rg = await startRiskgate({ jobs: { enabled: false } });
+    const user = await rg.addUser('alice', { password: OLD, email: EMAIL });
+    const keys = new Keys(resolveSecrets(rg.riskgate.config).masterKey);
+    const issued = await new RecoveryCodes(keys, rg.riskgate.store.identities).issue(user.id);
+    await ask(rg, 'alice');
+    const client = new TestClient(rg.app);
+    const token = await latestToken(rg);
+    await client.get(`/auth/reset/${token}`);
+    const page = await client.submit(`/auth/reset/${token}/code`, { code: issued[0]! });
+    expect(page.html).to.contain('name="newPassword"');
+    expect(await rg.riskgate.store.identities.countRecoveryCodes(user.id)).to.equal(issued.length - 1);
+    await ask(rg, 'alice', IP.paris);
+    const next = await latestToken(rg);
+    await client.get(`/auth/reset/${next}`);
+    expect((await client.submit(`/auth/reset/${next}/code`, { code: issued[0]! })).status).to.equal(400);
+  });
+
+  it("wrong codes count toward the user's MFA cap across links: new links give no extra guesses", async () => {
+    rg = await startRiskgate({
+      jobs: { enabled: false },
+      mfa: { maxFailuresPerUser: 3 },
+      passwordReset: { maxPerUsername: 10 },
+    });
+    const user = await rg.addUser('alice', { password: OLD, email: EMAIL });
+    const client = new TestClient(rg.app);
+    for (const ip of [IP.london, IP.paris]) {
+      await ask(rg, 'alice', ip);
+      const token = await latestToken(rg);
+      await client.get(`/auth/reset/${token}`);
+      await client.submit(`/auth/reset/${token}/code`, { code: '000000' });
+    }
+    await ask(rg, 'alice', IP.tokyo);
+    const token = await latestToken(rg);
+    await client.get(`/auth/reset/${token}`);
+    await client.submit(`/auth/reset/${token}/code`, { code: '000000' });
+    // The fourth try of the hour is refused even with the right code.
+    await ask(rg, 'alice', IP.sydney);
+    const last = await latestToken(rg);
+    expect(await resetMails(rg)).to.have.length(4);
+    await client.get(`/auth/reset/${last}`);
+    const page = await client.submit(`/auth/reset/${last}/code`, { code: rg.totp(user.totpSecret!) });
+    expect(page.status).to.equal(429);
+    expect(await canSignIn(rg, OLD)).to.equal(true);
   });
 
   it('a user blocked after the mail cannot use the link', async () => {
