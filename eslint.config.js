@@ -18,7 +18,13 @@ export default tseslint.config(
     files: ['static/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', HTMLInputElement: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        HTMLInputElement: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
     },
   },
 );

@@ -2,7 +2,7 @@
  * createRiskgate(options): everything an Express app needs to put risk-based protection in front of
  * its sign-in. Wiring only: each piece lives in its own module.
  */
-import { STATIC_DIR, VIEWS_DIR } from './paths.js';
+import { STATIC_DIR, VENDOR_SCRIPTS, VIEWS_DIR } from './paths.js';
 import { createLogger, requestLogging } from './ops/logging.js';
 import type { Riskgate, RiskgateOptions } from './riskgateApi.js';
 export type { Riskgate, RiskgateOptions } from './riskgateApi.js';
@@ -191,6 +191,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     basePath: config.basePath,
     ping: () => store.ping(),
     staticDir: STATIC_DIR,
+    vendorScripts: VENDOR_SCRIPTS,
     logger,
     render,
     csrf,

@@ -15,6 +15,8 @@ export interface RouterDeps {
   /** Whether the backing store answers: decides between 503 (fail closed) and 500. */
   ping: () => Promise<void>;
   staticDir: string;
+  /** Scripts served from dependencies as /static/vendor/<name> (name -> file). */
+  vendorScripts: Readonly<Record<string, string>>;
   logger: Logger;
   render: Render;
   csrf: ReturnType<typeof createCsrf>;
@@ -28,6 +30,8 @@ export interface RouterDeps {
 export function createRouter(deps: RouterDeps): Router {
   const { basePath, render } = deps;
   const inner = Router();
+  for (const [name, file] of Object.entries(deps.vendorScripts))
+    inner.get(`/static/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1h' }));
   inner.use('/static', express.static(deps.staticDir, { maxAge: '1h', index: false, fallthrough: false }));
   inner.use(securityHeaders(), noStore);
   inner.use((req, _res, next) => {
