@@ -48,6 +48,7 @@ import { PolicyService } from './policy/service/service.js';
 import { withPolicyPages } from './admin/policies/index.js';
 import { createAdmin } from './admin/index.js';
 import { createNotifications } from './notify/index.js';
+import type { AccountNotices } from './notify/userNotices.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
   const {
@@ -156,13 +157,24 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     notifications.start();
   }
 
+  // Any new password (a flow, the account page, an admin's temporary password, the app's own change
+  // reported through notifications.passwordChanged) also ends the user's outstanding reset link.
+  const notify: AccountNotices = {
+    passwordChanged: (userId, how) => {
+      notifications.users.passwordChanged(userId, how);
+      notifications.mailer.track(passwordResets.endLinks(userId));
+    },
+    mfaChanged: (userId, change) => notifications.users.mfaChanged(userId, change),
+    codeReused: (userId) => notifications.users.codeReused(userId),
+    emailCode: (userId, code) => notifications.users.emailCode(userId, code),
+  };
   const passwordResets = new PasswordResets({
     store,
     directory,
     risk,
     keys,
     secondFactor,
-    notify: notifications.users,
+    notify,
     breached,
     minLength: config.password.minLength,
     settings: {
@@ -218,7 +230,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         recoveryCodes,
         secondFactor,
         config,
-        notify: notifications.users,
+        notify,
         breached,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
@@ -243,7 +255,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       password: {
         store,
         risk,
-        notify: notifications.users,
+        notify,
         breached,
         minLength: config.password.minLength,
         maxTries: config.password.maxChangeTries,
@@ -265,7 +277,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     risk,
     policies,
     revokeSessions,
-    notify: notifications.users,
+    notify,
     now,
     plugins: withPolicyPages(policyService, adminPlugins),
   });
@@ -305,7 +317,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     jobs,
     policies: policyService,
     notifications: {
-      passwordChanged: (userId, how) => notifications.users.passwordChanged(userId, how),
+      passwordChanged: (userId, how) => notify.passwordChanged(userId, how),
       mfaChanged: (userId, change) => notifications.users.mfaChanged(userId, change),
       flushRiskAlerts: () => notifications.alerts.flush(),
       settled: () => notifications.mailer.settled(),
@@ -320,11 +332,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     remediation: {
       issueTemporaryPassword: (userId) =>
-        issueTemporaryPassword(
-          { store, directory, risk, revokeSessions, notify: notifications.users },
-          userId,
-          now(),
-        ),
+        issueTemporaryPassword({ store, directory, risk, revokeSessions, notify }, userId, now()),
       confirmSignInSafe: (signInId) => risk.confirmSignInSafe(signInId, now()),
       confirmSignInCompromised: (signInId) => risk.confirmSignInCompromised(signInId, now()),
       requirePasswordReset: (userId) =>

@@ -159,6 +159,11 @@ export class PasswordResets {
     throw new Error('password reset: could not record the newest link');
   }
 
+  /** Ends the user's outstanding link (the password was changed some other way). */
+  async endLinks(userId: string): Promise<void> {
+    await this.deps.store.flows.deleteFlow(this.pointerId(userId));
+  }
+
   /** What the link is at (GET): changes nothing, so mail scanners opening it do no harm. */
   async open(token: string): Promise<ResetLink> {
     if (!RESET_TOKEN.test(token)) return { ok: false, reason: 'invalid' };

@@ -267,6 +267,29 @@ describe('forgot password: who gets a link, limits and bad links', function () {
     expect(await canSignIn(rg, OLD)).to.equal(true);
   });
 
+  it('a password changed another way (the account page, a temporary password) ends the outstanding link', async () => {
+    rg = await startRiskgate({ jobs: { enabled: false } });
+    const user = await rg.addUser('alice', { password: OLD, mfa: false, email: EMAIL });
+    await ask(rg, 'alice');
+    const first = await latestToken(rg);
+    const owner = new TestClient(rg.app, IP.london);
+    await owner.signIn('alice', OLD);
+    await owner.get('/auth/account/password');
+    await owner.submit('/auth/account/password', {
+      currentPassword: OLD,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
+    await rg.riskgate.notifications.settled();
+    expect((await new TestClient(rg.app).get(`/auth/reset/${first}`)).status).to.equal(400);
+    await ask(rg, 'alice', IP.paris);
+    const second = await latestToken(rg);
+    expect(second).to.not.equal(first);
+    await rg.riskgate.remediation.issueTemporaryPassword(user.id);
+    await rg.riskgate.notifications.settled();
+    expect((await new TestClient(rg.app).get(`/auth/reset/${second}`)).status).to.equal(400);
+  });
+
   it('a user blocked after the mail cannot use the link', async () => {
     rg = await startRiskgate({ jobs: { enabled: false } });
     const user = await rg.addUser('alice', { password: OLD, mfa: false, email: EMAIL });
