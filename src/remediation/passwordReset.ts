@@ -100,10 +100,10 @@ export class PasswordResets {
       counters.increment(`password-reset:user:${username.toLowerCase()}`, windowMs, now),
     ]);
     if (byIp > settings.maxPerIp) return { throttled: true };
-    // Over the per-name limit: the same answer and no mail (no mail-bombing of the owner).
-    // Only once the answer has gone: the look-up and the mail take longer for a real user, and on
-    // one event loop they would otherwise delay the answer (the session is saved before it ends).
-    // A moment later still, so they do not compete for the CPU while the answer is being read.
+    // Over the per-name limit: the same answer and no mail (no mail-bombing of the owner). Else the
+    // link is prepared only once the answer has gone: the look-up and the mail take longer for a real
+    // user, and on one event loop they would otherwise delay the answer (the session is saved before
+    // it ends); and a moment later still, so they do not compete for the CPU while it is read.
     if (byName <= settings.maxPerUsername) {
       this.deps.background(
         answered.then(() => sleep(BACKGROUND_DELAY_MS)).then(() => this.issue(username, now)),
@@ -178,7 +178,9 @@ export class PasswordResets {
     if (pointer?.data.id !== record.id) return { ok: false, reason: 'invalid' };
     const identity = await this.deps.store.identities.getIdentity(record.userId);
     if (!mayReset(identity)) return { ok: false, reason: 'unavailable' };
-    const step = record.state === 'mfa' ? 'mfa' : 'change-password';
+    // An authenticator registered after the link was mailed is asked for too.
+    const codeDue = record.state === 'mfa' || (hasMfa(identity) && typeof record.data.mfaAt !== 'number');
+    const step = codeDue ? 'mfa' : 'change-password';
     const attemptsLeft = Math.max(0, this.deps.settings.maxCodeAttempts - record.attempts);
     return { ok: true, record, step, attemptsLeft };
   }

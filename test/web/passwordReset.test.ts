@@ -290,6 +290,38 @@ describe('forgot password: who gets a link, limits and bad links', function () {
     expect((await new TestClient(rg.app).get(`/auth/reset/${second}`)).status).to.equal(400);
   });
 
+  it('an authenticator registered after the mail is asked for before the new password', async () => {
+    rg = await startRiskgate({ jobs: { enabled: false } });
+    const user = await rg.addUser('alice', { password: OLD, mfa: false, email: EMAIL });
+    await ask(rg, 'alice');
+    const token = await latestToken(rg);
+    const keys = new Keys(resolveSecrets(rg.riskgate.config).masterKey);
+    const { generateSecret, generateSync } = await import('otplib');
+    const secret = generateSecret();
+    await rg.riskgate.store.identities.updateIdentity(
+      user.id,
+      { totpSecret: keys.secretBox.seal(secret) },
+      rg.clock.now(),
+    );
+    const client = new TestClient(rg.app);
+    expect((await client.get(`/auth/reset/${token}`)).html).to.contain('Enter your verification code');
+    await client.get('/auth/forgot-password');
+    const early = await client.postRaw(`/auth/reset/${token}/password`, {
+      _csrf: client.hidden('_csrf')!,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
+    expect(early.status).to.equal(400);
+    await client.get(`/auth/reset/${token}`);
+    const code = generateSync({ secret, epoch: Math.floor(rg.clock.now() / 1000) });
+    await client.submit(`/auth/reset/${token}/code`, { code });
+    await client.submit(`/auth/reset/${token}/password`, {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
+    expect(client.last.html).to.contain('Sign in with your new password');
+  });
+
   it('a user blocked after the mail cannot use the link', async () => {
     rg = await startRiskgate({ jobs: { enabled: false } });
     const user = await rg.addUser('alice', { password: OLD, mfa: false, email: EMAIL });
