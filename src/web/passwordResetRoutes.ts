@@ -109,6 +109,12 @@ export function passwordResetRoutes(deps: PasswordResetRouteDeps): Router {
     );
   };
 
+  // The link's token is in these pages' URLs: not even same-site requests (styles, scripts) get it.
+  router.use('/reset', (_req, res, next) => {
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
   router.get('/forgot-password', (req, res) => showRequest(req, res, 200));
 
   router.post('/forgot-password', async (req, res) => {

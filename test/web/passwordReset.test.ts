@@ -165,10 +165,12 @@ describeOnEveryBackend('forgot password', {}, (rg) => {
     expect(await canSignIn(rg(), NEW_PASSWORD)).to.equal(true);
   });
 
-  it('the token is stored only as a keyed hash', async () => {
+  it('the token is stored only as a keyed hash, and its pages send no Referer', async () => {
     await rg().addUser('alice', { password: OLD, mfa: false, email: EMAIL });
     await ask(rg(), 'alice');
     const token = await latestToken(rg());
+    const page = await new TestClient(rg().app).get(`/auth/reset/${token}`);
+    expect(page.headers['referrer-policy']).to.equal('no-referrer');
     const { flows } = rg().riskgate.store;
     expect(await flows.getFlow(token)).to.equal(null);
     const keys = new Keys(resolveSecrets(rg().riskgate.config).masterKey);
