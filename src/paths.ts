@@ -1,5 +1,6 @@
 /** views/ and static/ sit at the package root, whether we run from src/ (tsx) or dist/src/ (installed). */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,3 +17,14 @@ function findPackageRoot(from: string): string {
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const VIEWS_DIR = path.join(PACKAGE_ROOT, 'views');
 export const STATIC_DIR = path.join(PACKAGE_ROOT, 'static');
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Browser builds (classic scripts, no eval) of the password strength estimator, @zxcvbn-ts (MIT),
+ * served as `static/vendor/<name>` for the strength meter of the new-password forms (ASVS 2.1.8).
+ */
+export const VENDOR_SCRIPTS: Readonly<Record<string, string>> = {
+  'zxcvbn-core.js': require.resolve('@zxcvbn-ts/core/dist/zxcvbn-ts.js'),
+  'zxcvbn-common.js': require.resolve('@zxcvbn-ts/language-common/dist/zxcvbn-ts.js'),
+};

@@ -2,7 +2,7 @@
  * createRiskgate(options): everything an Express app needs to put risk-based protection in front of
  * its sign-in. Wiring only: each piece lives in its own module.
  */
-import { STATIC_DIR, VIEWS_DIR } from './paths.js';
+import { STATIC_DIR, VENDOR_SCRIPTS, VIEWS_DIR } from './paths.js';
 import { createLogger, requestLogging } from './ops/logging.js';
 import type { Riskgate, RiskgateOptions } from './riskgateApi.js';
 export type { Riskgate, RiskgateOptions } from './riskgateApi.js';
@@ -34,6 +34,7 @@ import { SignInPipeline } from './signin/pipeline.js';
 import { NOTHING_SATISFIED } from './policy/evaluate.js';
 import { FlowService } from './flows/service.js';
 import { issueTemporaryPassword, requirePasswordReset } from './remediation/passwordActions.js';
+import { PasswordResets } from './remediation/passwordReset.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { defaultJobs } from './jobs/index.js';
 import { PasswordSprayWatch } from './jobs/passwordSpray.js';
@@ -48,6 +49,7 @@ import { PolicyService } from './policy/service/service.js';
 import { withPolicyPages } from './admin/policies/index.js';
 import { createAdmin } from './admin/index.js';
 import { createNotifications } from './notify/index.js';
+import type { AccountNotices } from './notify/userNotices.js';
 
 export async function createRiskgate(options: RiskgateOptions = {}): Promise<Riskgate> {
   const {
@@ -147,6 +149,38 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     notifications.start();
   }
 
+  // Any new password (a flow, the account page, an admin's temporary password, the app's own change
+  // reported through notifications.passwordChanged) also ends the user's outstanding reset link.
+  const notify: AccountNotices = {
+    passwordChanged: (userId, how) => {
+      notifications.users.passwordChanged(userId, how);
+      notifications.mailer.track(passwordResets.endLinks(userId));
+    },
+    mfaChanged: (userId, change) => notifications.users.mfaChanged(userId, change),
+    codeReused: (userId) => notifications.users.codeReused(userId),
+    emailCode: (userId, code) => notifications.users.emailCode(userId, code),
+  };
+  const passwordResets = new PasswordResets({
+    store,
+    directory,
+    risk,
+    keys,
+    secondFactor,
+    notify,
+    breached,
+    minLength: config.password.minLength,
+    settings: {
+      ...config.passwordReset,
+      maxCodeAttempts: config.mfa.maxAttemptsPerFlow,
+      maxFailuresPerUser: config.mfa.maxFailuresPerUser,
+      failureWindowSeconds: config.mfa.failureWindowSeconds,
+    },
+    mailLink: (user, token, minutes) => notifications.users.passwordResetLink(user, token, minutes),
+    background: (work) => notifications.mailer.track(work),
+    revokeSessions,
+    now,
+  });
+
   const csrf = createCsrf();
   const render = createRenderer({
     viewsDir: viewsDir ?? VIEWS_DIR,
@@ -172,6 +206,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     basePath: config.basePath,
     ping: () => store.ping(),
     staticDir: STATIC_DIR,
+    vendorScripts: VENDOR_SCRIPTS,
     logger,
     render,
     csrf,
@@ -179,6 +214,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       metrics,
       revokeSessions,
       defaultReturnTo: config.defaultReturnTo,
+      passwordReset: config.passwordReset.enabled,
       cookieSecure,
       trust,
       pipeline,
@@ -198,13 +234,19 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
         recoveryCodes,
         secondFactor,
         config,
-        notify: notifications.users,
+        notify,
         breached,
         // Other sessions go; the current one is regenerated when the flow completes.
         revokeOtherSessions: async (userId) => void (await revokeSessions(userId)),
       },
     },
     notMe: { links: notifications.notMe },
+    passwordReset: {
+      trust,
+      resets: passwordResets,
+      minLength: config.password.minLength,
+      enabled: config.passwordReset.enabled,
+    },
     account: {
       requireAuth,
       directory,
@@ -218,7 +260,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       password: {
         store,
         risk,
-        notify: notifications.users,
+        notify,
         breached,
         minLength: config.password.minLength,
         maxTries: config.password.maxChangeTries,
@@ -240,7 +282,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     risk,
     policies,
     revokeSessions,
-    notify: notifications.users,
+    notify,
     now,
     plugins: withPolicyPages(policyService, adminPlugins),
   });
@@ -287,7 +329,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     jobs,
     policies: policyService,
     notifications: {
-      passwordChanged: (userId, how) => notifications.users.passwordChanged(userId, how),
+      passwordChanged: (userId, how) => notify.passwordChanged(userId, how),
       mfaChanged: (userId, change) => notifications.users.mfaChanged(userId, change),
       flushRiskAlerts: () => notifications.alerts.flush(),
       settled: () => notifications.mailer.settled(),
@@ -302,11 +344,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
     },
     remediation: {
       issueTemporaryPassword: (userId) =>
-        issueTemporaryPassword(
-          { store, directory, risk, revokeSessions, notify: notifications.users },
-          userId,
-          now(),
-        ),
+        issueTemporaryPassword({ store, directory, risk, revokeSessions, notify }, userId, now()),
       confirmSignInSafe: (signInId) => risk.confirmSignInSafe(signInId, now()),
       confirmSignInCompromised: (signInId) => risk.confirmSignInCompromised(signInId, now()),
       requirePasswordReset: (userId) =>

@@ -193,6 +193,30 @@ export const optionsSchema = z
       })
       .strict()
       .default({ minLength: 8, maxChangeTries: 5, changeTriesWindowSeconds: 900 }),
+    /** Self-service "forgot password" (ASVS 2.5.6): a single-use link mailed to the user's address. */
+    passwordReset: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** How long a mailed link works. */
+        linkMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(24 * 60)
+          .default(30),
+        /** Link requests per username per window (over it: the same answer, no mail, no mail-bombing). */
+        maxPerUsername: z.number().int().min(1).max(100).default(3),
+        /** Link requests per client address per window (over it: 429). */
+        maxPerIp: z.number().int().min(1).max(10_000).default(20),
+        windowSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(3600),
+      })
+      .strict()
+      .default({ enabled: true, linkMinutes: 30, maxPerUsername: 3, maxPerIp: 20, windowSeconds: 3600 }),
     detection: z
       .object({
         impossibleTravel: z

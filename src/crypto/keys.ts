@@ -6,7 +6,13 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import { SecretBox } from './secretBox.js';
 
 export type KeyPurpose =
-  'totp-seal' | 'recovery-codes' | 'attempt-fingerprint' | 'api-token' | 'not-me-link' | 'session-handle';
+  | 'totp-seal'
+  | 'recovery-codes'
+  | 'attempt-fingerprint'
+  | 'api-token'
+  | 'not-me-link'
+  | 'session-handle'
+  | 'password-reset';
 
 export class Keys {
   readonly secretBox: SecretBox;

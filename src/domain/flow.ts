@@ -6,6 +6,7 @@ export const FLOW_KINDS = [
   'temporaryPassword', // password change
   'mfaRegistration', // explain -> scan + verify -> recovery codes
   'blocked', // terminal page with a reference id
+  'passwordReset', // "forgot password" link: MFA (if registered) -> new password; keyed by the link, not a session
 ] as const;
 export type FlowKind = (typeof FLOW_KINDS)[number];
 

@@ -5,6 +5,7 @@ import { compromisedAccountFlow } from './compromisedAccount.js';
 import { temporaryPasswordFlow } from './temporaryPassword.js';
 import { mfaRegistrationFlow } from './mfaRegistration.js';
 import { blockedFlow } from './blocked.js';
+import { passwordResetFlow } from './passwordReset.js';
 
 export const FLOW_MACHINES: Record<FlowKind, FlowMachine> = {
   riskySignIn: riskySignInFlow,
@@ -12,4 +13,5 @@ export const FLOW_MACHINES: Record<FlowKind, FlowMachine> = {
   temporaryPassword: temporaryPasswordFlow,
   mfaRegistration: mfaRegistrationFlow,
   blocked: blockedFlow,
+  passwordReset: passwordResetFlow,
 };

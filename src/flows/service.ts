@@ -136,7 +136,8 @@ export class FlowService {
   async load(flowId: string | undefined): Promise<FlowRecord | 'expired' | null> {
     if (!flowId) return null;
     const flow = await this.deps.store.flows.getFlow(flowId);
-    if (!flow) return 'expired';
+    // A reset link's record is keyed by the link, never by a session: it is not a sign-in flow.
+    if (!flow || flow.kind === 'passwordReset') return 'expired';
     if (flow.expiresAt <= this.deps.now()) {
       await this.deps.store.flows.deleteFlow(flow.id);
       if (flow.kind !== 'blocked') {

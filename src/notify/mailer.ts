@@ -17,6 +17,7 @@ export const MAIL_KINDS = [
   'unfamiliarSignIn',
   'emailCode',
   'codeReused',
+  'passwordReset',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -21,7 +21,7 @@ import type { NotMeLinks } from './notMeLinks.js';
 import { formatDevice, formatPlace, formatTime } from './format.js';
 
 export type PasswordChange =
-  'self' | 'afterRisk' | 'adminReset' | 'temporaryPassword' | 'temporaryPasswordIssued';
+  'self' | 'afterRisk' | 'adminReset' | 'temporaryPassword' | 'temporaryPasswordIssued' | 'forgotPassword';
 export type MfaChange = 'registered' | 'replaced' | 'reset';
 
 export type SignedIn = SignedInEvent;
@@ -96,6 +96,25 @@ export class UserNotices implements AccountNotices {
         code,
       }),
     );
+  }
+
+  /** A "forgot password" link (ASVS 2.5.6); sent even with userNotices off: the user asked for it. */
+  async passwordResetLink(
+    user: DirectoryUser & { email: string },
+    token: string,
+    minutes: number,
+  ): Promise<void> {
+    const link = `${this.deps.pagesUrl}/reset/${token}`;
+    return this.deps.templates
+      .render('password-reset', { username: user.username, link, minutes })
+      .then((body) =>
+        this.deps.mailer.send({
+          kind: 'passwordReset',
+          to: [user.email],
+          subject: `Reset your ${this.deps.appName} password`,
+          ...body,
+        }),
+      );
   }
 
   /** The pipeline's outcome for a sign-in that got in. */

@@ -58,11 +58,18 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** Only the path: query strings carry `returnTo` targets, tokens and other things not to keep. */
+/** Path segments after these are mail-link tokens: whoever reads the logs must not be able to use one. */
+const TOKEN_IN_PATH = /\/(reset|not-me)\/[^/]+/g;
+
+/**
+ * Only the path: query strings carry `returnTo` targets, tokens and other things not to keep; and
+ * the token of a mailed link ("forgot password", "This wasn't me") is replaced.
+ */
 function pathOnly(url: unknown): string | undefined {
   if (typeof url !== 'string') return undefined;
   const cut = url.indexOf('?');
-  return cut === -1 ? url : url.slice(0, cut);
+  const path = cut === -1 ? url : url.slice(0, cut);
+  return path.replace(TOKEN_IN_PATH, `/$1/${REDACTED}`);
 }
 
 interface SerializedRequest {

@@ -6,6 +6,7 @@ import { signInRoutes, type SignInRouteDeps } from './signInRoutes.js';
 import { flowRoutes, type FlowRouteDeps } from './flowRoutes.js';
 import { notMeRoutes, type NotMeRouteDeps } from './notMeRoutes.js';
 import { accountRoutes, type AccountRouteDeps } from './accountRoutes.js';
+import { passwordResetRoutes, type PasswordResetRouteDeps } from './passwordResetRoutes.js';
 import { errorHandler, notFound } from './errors.js';
 import type { Render } from './render.js';
 
@@ -14,6 +15,8 @@ export interface RouterDeps {
   /** Whether the backing store answers: decides between 503 (fail closed) and 500. */
   ping: () => Promise<void>;
   staticDir: string;
+  /** Scripts served from dependencies as /static/vendor/<name> (name -> file). */
+  vendorScripts: Readonly<Record<string, string>>;
   logger: Logger;
   render: Render;
   csrf: ReturnType<typeof createCsrf>;
@@ -21,11 +24,14 @@ export interface RouterDeps {
   flow: Omit<FlowRouteDeps, 'render' | 'basePath'>;
   notMe: Omit<NotMeRouteDeps, 'render'>;
   account: Omit<AccountRouteDeps, 'render' | 'basePath' | 'logger'>;
+  passwordReset: Omit<PasswordResetRouteDeps, 'render' | 'basePath' | 'logger'>;
 }
 
 export function createRouter(deps: RouterDeps): Router {
   const { basePath, render } = deps;
   const inner = Router();
+  for (const [name, file] of Object.entries(deps.vendorScripts))
+    inner.get(`/static/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1h' }));
   inner.use('/static', express.static(deps.staticDir, { maxAge: '1h', index: false, fallthrough: false }));
   inner.use(securityHeaders(), noStore);
   inner.use((req, _res, next) => {
@@ -40,6 +46,7 @@ export function createRouter(deps: RouterDeps): Router {
   inner.use(flowRoutes({ ...deps.flow, basePath, render }));
   inner.use(notMeRoutes({ ...deps.notMe, render }));
   inner.use(accountRoutes({ ...deps.account, basePath, render, logger: deps.logger }));
+  inner.use(passwordResetRoutes({ ...deps.passwordReset, basePath, render, logger: deps.logger }));
   inner.use(notFound(render));
   inner.use(errorHandler(render, deps.logger, basePath, deps.ping));
 

@@ -22,6 +22,7 @@ export function securityHeaders(): RequestHandler {
       directives: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
+        scriptSrc: ["'self'"], // static/riskgate.js only: no inline script, no eval
         imgSrc: ["'self'", 'data:'], // the MFA QR code is a data: PNG
         formAction: ["'self'"],
         frameAncestors: ["'none'"],

@@ -17,7 +17,7 @@ import { destroySession } from './session.js';
 
 /** Control characters and U+FFFD (a decoding failure) are never part of a name. */
 // eslint-disable-next-line no-control-regex -- refusing them is the point
-const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f\ufffd]/;
+export const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f\ufffd]/;
 
 const signInForm = z.object({
   username: z
@@ -65,6 +65,8 @@ export interface SignInRouteDeps {
   render: Render;
   now: () => number;
   revokeSessions: (userId: string) => Promise<number>;
+  /** Whether the "Forgot your password?" link is shown (config passwordReset.enabled). */
+  passwordReset: boolean;
 }
 
 export function signInRoutes(deps: SignInRouteDeps): Router {
@@ -72,7 +74,13 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
   const { basePath, render } = deps;
 
   const showForm = (req: Request, res: Response, status: number, extra: Record<string, unknown>) =>
-    render(req, res, 'sign-in', { title: 'Sign in', returnTo: undefined, ...extra }, status);
+    render(
+      req,
+      res,
+      'sign-in',
+      { title: 'Sign in', returnTo: undefined, passwordReset: deps.passwordReset, ...extra },
+      status,
+    );
 
   const showError = (req: Request, res: Response, status: number, message: string) =>
     render(
@@ -88,7 +96,12 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
     if (req.session.riskgate?.userId) return res.redirect(303, returnTo);
     await showForm(req, res, 200, {
       returnTo: returnTo === deps.defaultReturnTo ? undefined : returnTo,
-      info: req.query.signedOut === '1' ? 'You have been signed out.' : undefined,
+      info:
+        req.query.signedOut === '1'
+          ? 'You have been signed out.'
+          : req.query.reset === '1'
+            ? 'Your password was changed and you were signed out everywhere. Sign in with your new password.'
+            : undefined,
     });
   });
 

@@ -21,7 +21,8 @@ declare const document: {
 declare const window: unknown;
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const FOCUSABLE = 'input:not([type=hidden]), button, a[href], select, textarea';
+// Controls hidden until a script shows them ("Show password") are not controls without JavaScript.
+const FOCUSABLE = 'input:not([type=hidden]), button:not([hidden]), a[href], select, textarea';
 
 /** Pages checked in this run, by name (each suite compares its own table in pages.ts at its end). */
 export const checkedPages = new Set<string>();

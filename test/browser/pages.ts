@@ -2,7 +2,8 @@
  * Every page a person can meet, by the name the browser suite checks it under and the view that draws
  * it. A view missing here fails `pages.test.ts`; a page here that no walk checks fails the suite whose
  * table lists it (flows.test.ts for END_USER_PAGES, notifyPages.test.ts for MAIL_LINK_PAGES,
- * adminPages.test.ts for ADMIN_PAGES, accountPages.test.ts for ACCOUNT_PAGES).
+ * adminPages.test.ts for ADMIN_PAGES, accountPages.test.ts for ACCOUNT_PAGES, passwordResetPages.test.ts
+ * for PASSWORD_RESET_PAGES).
  */
 export interface PageEntry {
   name: string;
@@ -52,6 +53,19 @@ export const ACCOUNT_PAGES: PageEntry[] = [
   { name: 'account-password-changed', view: 'account/home' },
 ];
 
+/** "Forgot your password?": the request, the mail's link (code, new password), and a used link. */
+export const PASSWORD_RESET_PAGES: PageEntry[] = [
+  { name: 'forgot-password', view: 'reset/request' },
+  { name: 'forgot-password-error', view: 'reset/request' },
+  { name: 'forgot-password-sent', view: 'reset/sent' },
+  { name: 'reset-code', view: 'reset/code' },
+  { name: 'reset-code-wrong', view: 'reset/code' },
+  { name: 'reset-new-password', view: 'reset/new-password' },
+  { name: 'reset-new-password-error', view: 'reset/new-password' },
+  { name: 'reset-done', view: 'sign-in' },
+  { name: 'reset-link-used', view: 'reset/refused' },
+];
+
 export const ADMIN_PAGES: PageEntry[] = [
   { name: 'admin-mfa', view: 'admin/mfa' },
   { name: 'admin-home', view: 'admin/home' },
@@ -86,5 +100,6 @@ export const ALL_PAGES: PageEntry[] = [
   ...END_USER_PAGES,
   ...MAIL_LINK_PAGES,
   ...ACCOUNT_PAGES,
+  ...PASSWORD_RESET_PAGES,
   ...ADMIN_PAGES,
 ];

@@ -81,6 +81,19 @@ describe('ops logging', () => {
   });
 
   describe('what a line contains', () => {
+    it('replaces the token of a mailed link in the path (forgot password, "This wasn\'t me")', async () => {
+      const app = appWithLogging(log, (a) => {
+        a.get('/auth/reset/:token/code', (_req, res) => res.send('ok'));
+        a.get('/auth/not-me/:token', (_req, res) => res.send('ok'));
+      });
+      await request(app).get('/auth/reset/SECRETRESETTOKEN/code').expect(200);
+      await request(app).get('/auth/not-me/SECRETNOTMETOKEN').expect(200);
+      await log.waitFor((line) => (line.req as { url?: string })?.url === `/auth/not-me/${REDACTED}`);
+      expect(log.text()).to.contain(`/auth/reset/${REDACTED}/code`);
+      for (const leaked of ['SECRETRESETTOKEN', 'SECRETNOTMETOKEN'])
+        expect(log.text()).not.to.contain(leaked);
+    });
+
     it('logs method, path, status, time and remote address, but never headers or the query string', async () => {
       await request(appWithLogging(log))
         .get('/ok?returnTo=%2Faccount%2Fsecret-place&token=abc123')

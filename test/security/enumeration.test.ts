@@ -4,6 +4,7 @@ import { startLiveServer, type LiveServer } from './harness.js';
 import { IP } from '../helpers/riskgate.js';
 import type { TestClient } from '../helpers/client.js';
 import { hodgesLehmannShift, mannWhitneyP, median } from './statistics.js';
+import { TimedClient } from './timedClient.js';
 
 /** The page without what legitimately differs between two answers: the CSRF token and the echoed name. */
 function normalise(html: string, username: string): string {
@@ -47,6 +48,89 @@ describe('security: user enumeration', function () {
     }
     expect(answers.alice!.status).to.equal(429);
     expect(answers.alicf).to.deep.equal(answers.alice);
+  });
+
+  it('forgot password: a real user with an address, one without, and an unknown name get the same status, page and cookies', async () => {
+    s = await startLiveServer();
+    await s.addUser('alice', { email: 'alice@example.com' });
+    await s.addUser('bob');
+    const ask = async (name: string) => {
+      const client = s.client(IP.london);
+      await client.get('/auth/forgot-password');
+      const page = await client.submit('/auth/forgot-password', { username: name }, {}, { follow: false });
+      return { status: page.status, html: normalise(page.html, name), cookies: cookieNames(page.headers) };
+    };
+    const known = await ask('alice');
+    expect(known.status).to.equal(200);
+    expect(await ask('bob')).to.deep.equal(known);
+    expect(await ask('alicf')).to.deep.equal(known);
+  });
+
+  /**
+   * The answer is sent before the name is looked up (the look-up, the link and the mail run in the
+   * background), so it cannot take longer for a real user. The control is the same request for the
+   * real user timed until that background work has finished (it starts 10 ms after the answer): it
+   * must be clearly visible, which shows the comparison could see the work if the answer waited for
+   * it. Answers are timed in a worker thread (timedClient.ts), as a remote client would see them.
+   */
+  it('timing: forgot password answers an unknown name as fast as a real user with an address (robust interleaved comparison)', async () => {
+    s = await startLiveServer({
+      passwordReset: { maxPerIp: 10_000, maxPerUsername: 100, windowSeconds: 3600 },
+    });
+    // Several real users, so that none reaches the per-name limit (past it no mail is prepared).
+    const real = ['alice', 'amber', 'anna', 'ava'];
+    for (const name of real) await s.addUser(name, { email: `${name}@example.com` });
+    let turn = 0;
+    const someone = () => real[(turn += 1) % real.length]!;
+    const client = s.client(IP.london);
+    await client.get('/auth/forgot-password');
+    const token = client.hidden('_csrf')!;
+    const headers = {
+      cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      'x-forwarded-for': IP.london,
+    };
+    const timed = new TimedClient();
+    after(() => timed.close());
+    const post = async (username: string, untilDone: boolean) => {
+      const answer = await timed.post(`${s.url}/auth/forgot-password`, headers, { _csrf: token, username });
+      let ms = answer.ms;
+      if (untilDone) {
+        const started = process.hrtime.bigint();
+        await s.riskgate.notifications.settled();
+        ms += Number(process.hrtime.bigint() - started) / 1e6;
+      }
+      // Untimed: the background work of one sample must not slow the next one down.
+      await s.riskgate.notifications.settled();
+      return { ms, status: answer.status };
+    };
+    const kinds = {
+      known: () => post(someone(), false),
+      unknown: () => post(`nobody-${randomBytes(4).toString('hex')}`, false),
+      knownUntilMailed: () => post(someone(), true),
+    };
+    for (let i = 0; i < 4; i++) for (const run of Object.values(kinds)) await run(); // warm-up
+    const samples: Record<keyof typeof kinds, number[]> = { known: [], unknown: [], knownUntilMailed: [] };
+    for (let i = 0; i < 80; i++) {
+      const order = (Object.keys(kinds) as (keyof typeof kinds)[]).sort(() => Math.random() - 0.5);
+      for (const kind of order) {
+        const { ms, status } = await kinds[kind]();
+        expect(status).to.equal(200);
+        samples[kind].push(ms);
+      }
+    }
+    const shift = hodgesLehmannShift(samples.unknown, samples.known);
+    const controlShift = hodgesLehmannShift(samples.knownUntilMailed, samples.known);
+    console.log(
+      `      timing: median real user ${median(samples.known).toFixed(1)} ms, unknown ${median(samples.unknown).toFixed(1)} ms, ` +
+        `shift ${shift.toFixed(2)} ms (Mann-Whitney p=${mannWhitneyP(samples.unknown, samples.known).toFixed(2)}); ` +
+        `control (until mailed) ${median(samples.knownUntilMailed).toFixed(1)} ms, shift ${controlShift.toFixed(1)} ms`,
+    );
+    expect(
+      mannWhitneyP(samples.knownUntilMailed, samples.known),
+      'cannot see the background work',
+    ).to.be.below(1e-4);
+    expect(controlShift).to.be.above(0);
+    expect(Math.abs(shift), 'unknown names answer at a different speed').to.be.below(0.25 * controlShift);
   });
 
   /**

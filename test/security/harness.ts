@@ -39,7 +39,11 @@ async function serve(
     ...rg,
     url,
     server,
-    snapshot,
+    // Work an answer leaves in the background (mails, the reset link's look-up) belongs to that request.
+    snapshot: async () => {
+      await rg.riskgate.notifications.settled();
+      return snapshot();
+    },
     client: (ip = IP.london, userAgent?: string) => new TestClient(url, ip, userAgent),
     async close() {
       await closeServer(server);

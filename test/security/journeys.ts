@@ -213,7 +213,43 @@ async function accountPage(s: LiveServer): Promise<Journey> {
   return j;
 }
 
+/** A client address of its own per journey: the reset link limits count per address. */
+function someAddress(): string {
+  made += 1;
+  return `10.${(made >> 16) & 255}.${(made >> 8) & 255}.${made & 255}`;
+}
+
+/** A user with an address exists; this browser is on the "Forgot your password?" page. */
+async function forgotPasswordPage(s: LiveServer): Promise<Journey> {
+  const username = fresh('erin');
+  const user = await s.addUser(username, { email: OWNER_EMAIL(username) });
+  const client = s.client(someAddress());
+  await client.get('/auth/forgot-password');
+  return journey(s, client, user, username);
+}
+
+/** The link was asked for and read from the mail; a new browser opens it. `target` is its token. */
+async function resetLink(s: LiveServer, mfa: boolean): Promise<Journey> {
+  const username = fresh('erin');
+  const user = await s.addUser(username, { email: OWNER_EMAIL(username), mfa });
+  const asker = s.client(someAddress());
+  await asker.get('/auth/forgot-password');
+  await asker.submit('/auth/forgot-password', { username });
+  const token = await latestMatch(s, OWNER_EMAIL(username), /\/auth\/reset\/([A-Za-z0-9_-]{43})/);
+  const client = s.client(someAddress());
+  await client.get(`/auth/reset/${token}`);
+  return { ...journey(s, client, user, username), target: token };
+}
+
+/** A user with an authenticator: the link asks for a code first. */
+const resetLinkCode = (s: LiveServer) => resetLink(s, true);
+/** A user without one: the link goes straight to the new password. */
+const resetLinkPassword = (s: LiveServer) => resetLink(s, false);
+
 const END_USER_JOURNEYS = {
+  forgotPasswordPage,
+  resetLinkCode,
+  resetLinkPassword,
   signInPage,
   signedIn,
   accountPassword,

@@ -14,7 +14,7 @@ export interface OutboxMail {
   text: string;
 }
 
-export async function outbox(s: LiveServer): Promise<OutboxMail[]> {
+export async function outbox(s: Pick<LiveServer, 'riskgate' | 'dataDir'>): Promise<OutboxMail[]> {
   await s.riskgate.notifications.settled();
   const dir = path.join(s.dataDir, 'mail');
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.eml')).sort();
@@ -28,7 +28,11 @@ export async function outbox(s: LiveServer): Promise<OutboxMail[]> {
 }
 
 /** The newest mail to `address` whose text matches `pattern`, and the pattern's first group. */
-export async function latestMatch(s: LiveServer, address: string, pattern: RegExp): Promise<string> {
+export async function latestMatch(
+  s: Pick<LiveServer, 'riskgate' | 'dataDir'>,
+  address: string,
+  pattern: RegExp,
+): Promise<string> {
   const found = (await outbox(s)).filter((m) => m.to.includes(address) && pattern.test(m.text));
   const mail = found[found.length - 1];
   if (!mail) throw new Error(`no mail to ${address} matching ${pattern}`);

@@ -247,6 +247,35 @@ const END_USER_ROUTES: StateChangingRoute[] = [
     inputs: [csrfField],
   },
   {
+    name: 'forgot password: ask for a link',
+    server: 'default',
+    journey: 'forgotPasswordPage',
+    page: '/auth/forgot-password',
+    action: '/auth/forgot-password',
+    fields: (j) => ({ username: j.username }),
+    // Any valid name is counted against the limits (and may get a link mailed).
+    inputs: [csrfField, usernameField],
+  },
+  {
+    name: 'reset link: verification code',
+    server: 'default',
+    journey: 'resetLinkCode',
+    page: '/auth/reset/:target',
+    action: '/auth/reset/:target/code',
+    fields: (j) => ({ code: j.code() }),
+    // Any code zod lets through takes an attempt.
+    inputs: [csrfField, mfaCodeField],
+  },
+  {
+    name: 'reset link: new password',
+    server: 'default',
+    journey: 'resetLinkPassword',
+    page: '/auth/reset/:target',
+    action: '/auth/reset/:target/password',
+    fields: () => ({ newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+    inputs: [csrfField, passwordChangeField('newPassword'), passwordChangeField('confirmPassword')],
+  },
+  {
     name: 'account: change password',
     server: 'default',
     journey: 'accountPassword',
