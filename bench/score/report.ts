@@ -1,4 +1,5 @@
 /** Output of bench:score: per-size lines, the store-call breakdown, query plans and the final table. */
+import { PAST_COLUMNS } from '../../src/storage/pastSignIn.js';
 import os from 'node:os';
 import Database from 'better-sqlite3';
 import type { PhaseStats } from './build.js';
@@ -100,7 +101,7 @@ export const HOT_QUERIES: { name: string; sql: string; params: unknown[] }[] = [
   },
   {
     name: 'signIns.lastSuccessfulSignIn',
-    sql: `SELECT at, ip, network, country, city, latitude, longitude, accuracy_km, browser_family, device_id FROM sign_ins WHERE user_id = ? AND at < ? AND outcome IN ('allowed', 'mfaPassed') ORDER BY at DESC, rowid DESC LIMIT 1`,
+    sql: `SELECT ${PAST_COLUMNS} FROM sign_ins WHERE user_id = ? AND at < ? AND outcome IN ('allowed', 'mfaPassed') ORDER BY at DESC, rowid DESC LIMIT 1`,
     params: ['u', 0],
   },
   {

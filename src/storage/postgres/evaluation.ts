@@ -9,7 +9,8 @@ import { knownPairs, snapshotFromRows } from '../populationRows.js';
 import { activeDetectionsQuery, toDetection, type DetectionRow } from './detections.js';
 import { defaultIdentity, identityQuery, toIdentity, type IdentityRow } from './identities.js';
 import { populationSnapshotQuery } from './population.js';
-import { lastSuccessQuery, toPast, type PastRow } from './signIns.js';
+import { lastSuccessQuery } from './signIns.js';
+import { toPast, type PastRow } from '../pastSignIn.js';
 import type { Pool } from './util.js';
 
 const QUERY = `SELECT

@@ -3,16 +3,11 @@
  * travel check can filter on user, time, IP, country and outcome with plain indexes.
  */
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
-import type {
-  PastSignIn,
-  PolicyInputs,
-  ReportOnlyResult,
-  SignInOutcome,
-  SignInRecord,
-} from '../../domain/signIn.js';
+import type { PolicyInputs, ReportOnlyResult, SignInOutcome, SignInRecord } from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { num, type Pool } from './util.js';
 import { accuracyColumn, geoFromColumns } from '../geoColumns.js';
+import { PAST_COLUMNS, toPast, type PastRow } from '../pastSignIn.js';
 
 export interface SignInRow {
   id: string;
@@ -133,40 +128,15 @@ export function toRecord(row: SignInRow): SignInRecord {
   };
 }
 
-export type PastRow = Pick<
-  SignInRow,
-  | 'at'
-  | 'ip'
-  | 'network'
-  | 'country'
-  | 'city'
-  | 'latitude'
-  | 'longitude'
-  | 'accuracy_km'
-  | 'browser_family'
-  | 'device_id'
->;
-
 /**
  * The user's most recent good sign-in before a time, with only the columns a PastSignIn needs (it
  * is read on every sign-in); `user` and `before` are parameter placeholders. seq breaks ties between
  * sign-ins in the same millisecond: the later insert is the more recent.
  */
 export function lastSuccessQuery(user: string, before: string): string {
-  return `SELECT at, ip, network, country, city, latitude, longitude, accuracy_km, browser_family, device_id
+  return `SELECT ${PAST_COLUMNS}
     FROM sign_ins WHERE user_id = ${user} AND at < ${before} AND outcome IN ('allowed', 'mfaPassed')
     ORDER BY at DESC, seq DESC LIMIT 1`;
-}
-
-export function toPast(row: PastRow): PastSignIn {
-  return {
-    at: num(row.at),
-    ip: row.ip,
-    network: row.network,
-    geo: geoFromColumns(row),
-    browserFamily: row.browser_family,
-    deviceId: row.device_id,
-  };
 }
 
 // Recording is an upsert: the pipeline writes the row before evaluation (so detections can point at it)

@@ -3,16 +3,11 @@
  * travel check can filter on user, time, IP, country and outcome with plain indexes.
  */
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
-import type {
-  PastSignIn,
-  PolicyInputs,
-  ReportOnlyResult,
-  SignInOutcome,
-  SignInRecord,
-} from '../../domain/signIn.js';
+import type { PolicyInputs, ReportOnlyResult, SignInOutcome, SignInRecord } from '../../domain/signIn.js';
 import type { SignInStore } from '../types.js';
 import { parseJson, type Db } from './util.js';
 import { accuracyColumn, geoFromColumns } from '../geoColumns.js';
+import { PAST_COLUMNS, toPast, type PastRow } from '../pastSignIn.js';
 
 export interface SignInRow {
   id: string;
@@ -100,33 +95,6 @@ export function toRecord(row: SignInRow): SignInRecord {
     reportOnly: parseJson<ReportOnlyResult[]>(row.report_only),
     ...(row.policy_inputs === null ? {} : { policyInputs: parseJson<PolicyInputs>(row.policy_inputs) }),
     updatedAt: row.updated_at,
-  };
-}
-
-const PAST_COLUMNS =
-  'at, ip, network, country, city, latitude, longitude, accuracy_km, browser_family, device_id';
-type PastRow = Pick<
-  SignInRow,
-  | 'at'
-  | 'ip'
-  | 'network'
-  | 'country'
-  | 'city'
-  | 'latitude'
-  | 'longitude'
-  | 'accuracy_km'
-  | 'browser_family'
-  | 'device_id'
->;
-
-function toPast(row: PastRow): PastSignIn {
-  return {
-    at: row.at,
-    ip: row.ip,
-    network: row.network,
-    geo: geoFromColumns(row),
-    browserFamily: row.browser_family,
-    deviceId: row.device_id,
   };
 }
 
