@@ -12,21 +12,11 @@ import { mfaInput } from '../flows/steps/mfa.js';
 import { newPasswordFields } from '../remediation/passwordChange.js';
 import { RESET_TOKEN, type PasswordResets } from '../remediation/passwordReset.js';
 import { clientIp, type TrustFunction } from '../signals/clientIp.js';
-import { FORBIDDEN_IN_NAMES } from './signInRoutes.js';
+import { usernameField } from './signInRoutes.js';
 import { parseForm } from './forms.js';
 import type { Render } from './render.js';
 
-const requestForm = z.object({
-  username: z
-    .string({ message: 'Enter your username.' })
-    .trim()
-    .min(1, 'Enter your username.')
-    .max(254, 'That username is too long.')
-    .refine(
-      (value) => !FORBIDDEN_IN_NAMES.test(value),
-      'That username contains characters that cannot be used.',
-    ),
-});
+const requestForm = z.object({ username: usernameField });
 const passwordForm = z.object(newPasswordFields);
 const tokenParam = z.string().max(200).regex(RESET_TOKEN);
 

@@ -19,16 +19,19 @@ import { destroySession } from './session.js';
 // eslint-disable-next-line no-control-regex -- refusing them is the point
 export const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f\ufffd]/;
 
+/** The username field of the sign-in and "forgot password" forms. */
+export const usernameField = z
+  .string({ message: 'Enter your username.' })
+  .trim()
+  .min(1, 'Enter your username.')
+  .max(254, 'That username is too long.')
+  .refine(
+    (value) => !FORBIDDEN_IN_NAMES.test(value),
+    'That username contains characters that cannot be used.',
+  );
+
 const signInForm = z.object({
-  username: z
-    .string({ message: 'Enter your username.' })
-    .trim()
-    .min(1, 'Enter your username.')
-    .max(254, 'That username is too long.')
-    .refine(
-      (value) => !FORBIDDEN_IN_NAMES.test(value),
-      'That username contains characters that cannot be used.',
-    ),
+  username: usernameField,
   password: z
     .string({ message: 'Enter your password.' })
     .min(1, 'Enter your password.')
