@@ -339,7 +339,11 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
       async completeSignIn(evaluated, { mfaPassed }) {
         if (mfaPassed) await risk.remediateSignIn(evaluated.user.id, evaluated.signInId, now());
         const satisfied = { ...NOTHING_SATISFIED, mfa: mfaPassed };
-        await flows.completeSignIn({ user: evaluated.user, signInId: evaluated.signInId, satisfied }, now());
+        const { user, signInId, context, drafts, learned } = evaluated;
+        await flows.completeSignIn(
+          { user, signInId, satisfied, recorded: { context, drafts, learned } },
+          now(),
+        );
       },
     },
     remediation: {

@@ -1,23 +1,39 @@
 /**
- * CPU profile of one benchmark server under sign-ins or protected pages, for finding what Riskgate
- * spends beyond argon2 (`npx tsx bench/signin/profile.ts [riskgate|baseline] [sign-in|page] [count]`).
- * SQLite in a temp folder; the server runs with `node --cpu-prof` and writes a .cpuprofile into
- * $TMPDIR/riskgate-bench-profile/ when it exits (open it in Chrome DevTools, or read the summary this
- * prints: self time per function, the top 25). Nothing is asserted; it measures nothing against a baseline.
+ * CPU profile of benchmark servers under sign-ins or protected pages, for finding what Riskgate
+ * spends beyond the baseline (`npx tsx bench/signin/profile.ts [riskgate|baseline|both] [sign-in|page]
+ * [count] [sqlite|postgres|postgres+redis]`). Requests are prepared first (a Riskgate sign-in's page
+ * GET), then the server's sampling profiler (node:inspector, 100 µs) runs over the measured requests
+ * only, and writes a .cpuprofile into $TMPDIR/riskgate-bench-profile/ (open it in Chrome DevTools, or
+ * read the summary: main-thread time per request by origin, and the top 25 functions). Nothing is
+ * asserted.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import {
   baselineSignIn,
   browserHeaders,
+  destroyAgent,
   prepareMany,
   prepareRiskgateSignIn,
   signedInCookie,
 } from './prepare.js';
-import { startServer } from './processes.js';
-import { Cleanup, makeUsers, seedUsers, tempDir } from './setup.js';
+import { cpuMs, killAllServers, startServer, type ServerProcess } from './processes.js';
+import type { BackendSpec } from './backends.js';
+import {
+  Cleanup,
+  makeUsers,
+  postgresSchema,
+  redisPrefix,
+  seedUsers,
+  tempDir,
+  type BenchUserWithHash,
+} from './setup.js';
+
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface ProfileNode {
   id: number;
@@ -40,7 +56,7 @@ function originOf(url: string): string {
  * counted once for every origin on its stack), which shows what helmet, ejs, ua-parser or a store
  * costs in all.
  */
-function summarize(file: string): void {
+function summarize(file: string, requests: number): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
@@ -61,16 +77,113 @@ function summarize(file: string): void {
   };
   walk(profile.nodes[0]!, new Set());
   const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
-  console.log(`${busy} busy samples (idle, GC and program excluded); inclusive time by origin:`);
+  // Per request: samples x the sampling interval, on the main thread (argon2's pool is not sampled).
+  const perRequest = (hits: number) => `${((hits * SAMPLE_US) / 1000 / requests).toFixed(3)} ms`;
+  console.log(
+    `  main thread busy per request: ${perRequest(busy)} (idle, GC and program excluded); by origin:`,
+  );
   for (const [key, hits] of top(inclusive, 30))
-    console.log(`  ${((100 * hits) / busy).toFixed(1).padStart(5)}%  ${key}`);
-  console.log('self time, top 25:');
+    console.log(
+      `  ${((100 * hits) / busy).toFixed(1).padStart(5)}%  ${perRequest(hits).padStart(9)}  ${key}`,
+    );
+  console.log('  self time, top 25:');
   for (const [key, hits] of top(self, 25))
-    console.log(`  ${((100 * hits) / busy).toFixed(1).padStart(5)}%  ${key}`);
+    console.log(
+      `  ${((100 * hits) / busy).toFixed(1).padStart(5)}%  ${perRequest(hits).padStart(9)}  ${key}`,
+    );
+}
+
+const SAMPLE_US = 100;
+
+type Kind = 'baseline' | 'riskgate';
+
+async function backendFor(name: string, cleanup: Cleanup): Promise<BackendSpec> {
+  const dataDir = tempDir(cleanup);
+  if (name === 'sqlite') return { name: 'SQLite', settings: { dataDir } };
+  const schema = await postgresSchema(POSTGRES_URL, cleanup);
+  if (!schema) throw new Error('PostgreSQL is unreachable');
+  const settings = { dataDir, databaseUrl: POSTGRES_URL, databaseSchema: schema };
+  if (name === 'postgres') return { name: 'PostgreSQL', settings };
+  const prefix = await redisPrefix(REDIS_URL, cleanup);
+  if (!prefix) throw new Error('Redis is unreachable');
+  return { name: 'PostgreSQL+Redis', settings: { ...settings, redisUrl: REDIS_URL, redisPrefix: prefix } };
+}
+
+/** Sends one IPC message to the server and waits for its {profiled} answer. */
+async function tellProfiler(server: ServerProcess, profile: string): Promise<void> {
+  const answered = once(server.child, 'message');
+  server.child.send({ profile });
+  await answered;
+}
+
+/** Profiles `count` measured requests of one server; prints the summary and its CPU per request. */
+async function profileOne(
+  kind: Kind,
+  scenario: 'sign-in' | 'page',
+  count: number,
+  backend: BackendSpec,
+  users: BenchUserWithHash[],
+  profileDir: string,
+): Promise<void> {
+  const server = await startServer('profiled', {
+    kind,
+    backend,
+    sessionSecret: randomBytes(32).toString('base64url'),
+    encryptionKey: randomBytes(32).toString('base64'),
+    sessionMaxAgeMinutes: 60,
+    throttle: { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 },
+  });
+  try {
+    const user = (i: number) => users[i % users.length]!;
+    const base = `http://127.0.0.1:${server.port}`;
+    let send: (i: number) => Promise<void>;
+    if (scenario === 'sign-in') {
+      // Prepared before the profiled window: each Riskgate sign-in needs its own page GET (session, CSRF).
+      const prepared = await prepareMany(count + 40, 4, (i) =>
+        kind === 'riskgate'
+          ? prepareRiskgateSignIn(server.port, user(i))
+          : Promise.resolve(baselineSignIn(user(i))),
+      );
+      send = async (i) => {
+        const answer = await fetch(`${base}${kind === 'riskgate' ? '/auth/sign-in' : '/sign-in'}`, {
+          method: 'POST',
+          headers: prepared[i]!.headers,
+          body: prepared[i]!.body,
+          redirect: 'manual',
+        });
+        if (answer.status !== 303) throw new Error(`sign-in answered ${answer.status}`);
+        await answer.arrayBuffer();
+      };
+    } else {
+      const cookies = await prepareMany(8, 4, (i) => signedInCookie(server.port, kind, user(i)));
+      const page = kind === 'riskgate' ? '/' : '/protected';
+      send = async (i) => {
+        const answer = await fetch(`${base}${page}`, { headers: browserHeaders(cookies[i % 8]!) });
+        if (answer.status !== 200) throw new Error(`page answered ${answer.status}`);
+        await answer.text();
+      };
+    }
+    // Warm-up (JIT, connections, caches) outside the profile; then the measured window.
+    await prepareMany(40, 4, (i) => send(count + i));
+    const file = path.join(profileDir, `${kind}-${scenario}.cpuprofile`);
+    await tellProfiler(server, 'start');
+    const cpuBefore = cpuMs(server.child.pid);
+    await prepareMany(count, 4, send);
+    const cpuAfter = cpuMs(server.child.pid);
+    await tellProfiler(server, file);
+    const cpu = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) / count).toFixed(3) : '?';
+    console.log(`\n${kind}, ${count} x ${scenario} on ${backend.name}: ${file}`);
+    console.log(`  server CPU per request (all threads, from /proc): ${cpu} ms`);
+    summarize(file, count);
+  } finally {
+    await server.stop();
+  }
 }
 
 async function main(): Promise<void> {
-  const kind = process.argv[2] === 'baseline' ? 'baseline' : 'riskgate';
+  const which = process.argv[2] ?? 'riskgate';
+  const kinds: Kind[] =
+    which === 'both' ? ['baseline', 'riskgate'] : [which === 'baseline' ? 'baseline' : 'riskgate'];
   const scenario = process.argv[3] === 'page' ? 'page' : 'sign-in';
   const count = Number(process.argv[4] ?? 300);
   const cleanup = new Cleanup();
@@ -79,50 +192,12 @@ async function main(): Promise<void> {
   mkdirSync(profileDir, { recursive: true });
   try {
     const users = await makeUsers(20);
-    const backend = { name: 'SQLite' as const, settings: { dataDir: tempDir(cleanup) } };
+    const backend = await backendFor(process.argv[5] ?? 'sqlite', cleanup);
     await seedUsers(backend, users);
-    const server = await startServer(
-      'profiled',
-      {
-        kind,
-        backend,
-        sessionSecret: randomBytes(32).toString('base64url'),
-        encryptionKey: randomBytes(32).toString('base64'),
-        sessionMaxAgeMinutes: 60,
-        throttle: { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 },
-      },
-      { kind: 'free' },
-      ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
-    );
-    const user = (i: number) => users[i % users.length]!;
-    const base = `http://127.0.0.1:${server.port}`;
-    const post = async (i: number) => {
-      const prepared =
-        kind === 'riskgate' ? await prepareRiskgateSignIn(server.port, user(i)) : baselineSignIn(user(i));
-      const answer = await fetch(`${base}${kind === 'riskgate' ? '/auth/sign-in' : '/sign-in'}`, {
-        method: 'POST',
-        headers: prepared.headers,
-        body: prepared.body,
-        redirect: 'manual',
-      });
-      if (answer.status !== 303) throw new Error(`sign-in answered ${answer.status}`);
-    };
-    if (scenario === 'sign-in') await prepareMany(count, 4, post);
-    else {
-      const cookies = await prepareMany(8, 4, (i) => signedInCookie(server.port, kind, user(i)));
-      const page = kind === 'riskgate' ? '/' : '/protected';
-      await prepareMany(count, 8, async (i) => {
-        const answer = await fetch(`${base}${page}`, { headers: browserHeaders(cookies[i % 8]!) });
-        if (answer.status !== 200) throw new Error(`page answered ${answer.status}`);
-        await answer.text();
-      });
-    }
-    await server.stop();
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (!file) throw new Error('the server wrote no profile');
-    console.log(`${kind}, ${count} x ${scenario}: ${path.join(profileDir, file)}`);
-    summarize(path.join(profileDir, file));
+    for (const kind of kinds) await profileOne(kind, scenario, count, backend, users, profileDir);
   } finally {
+    killAllServers();
+    destroyAgent();
     await cleanup.runAll();
   }
 }

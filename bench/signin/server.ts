@@ -3,7 +3,9 @@
  * free port, over the backend named in argv[2] (JSON). Started by processes.ts with an IPC channel: it
  * reports {port} once listening and exits when told (SIGTERM) or when the parent goes away.
  */
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { createRiskgate, type Riskgate } from '../../src/riskgate.js';
 import { createDemoApp } from '../../src/demo/app.js';
 import type { Store } from '../../src/storage/types.js';
@@ -78,7 +80,29 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.once('disconnect', stop);
+  process.on('message', (message: { profile?: 'start' | string }) => void profiler(message));
   process.send?.({ port });
+}
+
+/**
+ * profile.ts's measured window: {profile: 'start'} starts V8's sampling profiler, {profile: <file>}
+ * stops it and writes the profile there; each is answered {profiled: true}. Only the requests sent in
+ * between are in the profile (the sign-in page GETs that prepare them are not).
+ */
+const inspector = new Session();
+async function profiler(message: { profile?: 'start' | string }): Promise<void> {
+  if (message.profile === undefined) return;
+  if (message.profile === 'start') {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+  } else {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(message.profile, JSON.stringify(profile));
+    inspector.disconnect();
+  }
+  process.send?.({ profiled: true });
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { assertNever } from '../domain/decision.js';
 import type { FlowKind, FlowRecord } from '../domain/flow.js';
 import type { DirectoryUser } from '../domain/identity.js';
 import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
-import type { FamiliarFeature, Store } from '../storage/types.js';
+import type { Store } from '../storage/types.js';
 import type { SignInContext } from '../domain/signIn.js';
 import type { Policies } from '../policy/schema.js';
 import type { Satisfied } from '../policy/evaluate.js';
@@ -27,13 +27,14 @@ export interface FlowStart {
   satisfied: Satisfied;
   reasons: string[];
   /**
-   * Set by the sign-in route: the pipeline has just stored this sign-in as allowed, with this context,
-   * and read the user's familiar features for it. Completing it then needs no read and no update.
+   * Set by the sign-in route (and the engine API): the pipeline has just stored this sign-in with
+   * this context and these detections, and `learned` it when it was allowed at once (one write).
+   * Completing an allowed one then needs no read, no update and no learning.
    */
   recorded?: {
     context: SignInContext;
-    familiar: readonly FamiliarFeature[];
     drafts: readonly DetectionDraft[];
+    learned: boolean;
   };
 }
 
@@ -200,10 +201,10 @@ export class FlowService {
   ): Promise<void> {
     const { store } = this.deps;
     const outcome = start.satisfied.mfa ? 'mfaPassed' : 'allowed';
-    if (start.recorded && outcome === 'allowed') {
-      // Allowed at once: the sign-in was stored complete, so nothing is read or written again.
-      const { context, familiar } = start.recorded;
-      await learnFromSignIn(store, start.user.id, context, now, familiar.length === 0);
+    if (start.recorded?.learned) {
+      // Allowed at once: stored complete and learned in one write. Only an MFA passed on top (an app
+      // asking for it anyway, through the engine API) changes its outcome.
+      if (outcome !== 'allowed') await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
     } else {
       const signIn = await store.signIns.getSignIn(start.signInId);
       await store.signIns.updateSignInOutcome(start.signInId, outcome, now);
@@ -213,7 +214,7 @@ export class FlowService {
       userId: start.user.id,
       signInId: start.signInId,
       mfaPassed: start.satisfied.mfa,
-      ...(start.recorded && outcome === 'allowed'
+      ...(start.recorded?.learned && outcome === 'allowed'
         ? { recorded: { context: start.recorded.context, drafts: start.recorded.drafts } }
         : {}),
     });

@@ -4,9 +4,18 @@
  * Never called for failed, blocked, reported or compromised sign-ins.
  */
 import type { SignInContext } from '../domain/signIn.js';
-import type { Store } from '../storage/types.js';
+import type { SignInLesson, Store } from '../storage/types.js';
 import { familiarFeaturesOf } from './assess.js';
 import { modelFeaturesOf } from './model/index.js';
+
+/**
+ * What a good sign-in teaches: its values as familiar to the user and counted in the population. The
+ * model's keys win where names overlap (its `browser` includes the major version).
+ */
+export function lessonOf(context: SignInContext, firstLearned: boolean): SignInLesson {
+  const model = modelFeaturesOf(context);
+  return { familiar: { ...familiarFeaturesOf(context), ...model }, population: model, newUser: firstLearned };
+}
 
 export async function learnFromSignIn(
   store: Store,
@@ -16,13 +25,7 @@ export async function learnFromSignIn(
   /** Whether the user has nothing learned yet, when the caller has just read their familiar features. */
   firstLearned?: boolean,
 ): Promise<void> {
-  const model = modelFeaturesOf(context);
   firstLearned ??= (await store.familiarity.familiarFeatures(userId)).length === 0;
-  // One atomic write (one round trip on PostgreSQL). The model's keys win where names overlap (its
-  // `browser` includes the major version).
-  await store.learning.learnSignIn(
-    userId,
-    { familiar: { ...familiarFeaturesOf(context), ...model }, population: model, newUser: firstLearned },
-    now,
-  );
+  // One atomic write (one round trip on PostgreSQL).
+  await store.learning.learnSignIn(userId, lessonOf(context, firstLearned), now);
 }

@@ -9,7 +9,7 @@ import type { Decision } from '../domain/decision.js';
 import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
 import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
 import type { SignInContext, SignInOutcome, SignInRecord } from '../domain/signIn.js';
-import type { FamiliarFeature, Store } from '../storage/types.js';
+import type { EvaluationReads, FamiliarFeature, Store } from '../storage/types.js';
 import type { PrimaryResult } from '../auth/strategy.js';
 import type { GeoIp } from '../signals/geo.js';
 import { buildSignInContext } from '../signals/context.js';
@@ -18,6 +18,7 @@ import { normalizeUsername } from '../auth/username.js';
 import type { Detector, DetectionConfig } from '../risk/detector.js';
 import { assessSignIn } from '../risk/assess.js';
 import { modelFeaturesOf, populationStatsFrom } from '../risk/model/index.js';
+import { lessonOf } from '../risk/learn.js';
 import type { RiskService } from '../remediation/riskService.js';
 import type { Policies } from '../policy/schema.js';
 import { NOTHING_SATISFIED } from '../policy/evaluate.js';
@@ -25,7 +26,7 @@ import { decideKnowing } from './decide.js';
 import type { LockoutBucket, SignInLimits } from './limits.js';
 import { CounterBatch } from './counterBatch.js';
 import type { PasswordSprayWatch } from '../jobs/passwordSpray.js';
-import type { SignInActivity } from './activity.js';
+import type { ActivityCounts, SignInActivity } from './activity.js';
 import type { IpFeeds } from '../signals/feeds/feeds.js';
 import type { BreachCorpus } from '../signals/breach/corpus.js';
 import { inBreachCorpus } from '../signals/breach/check.js';
@@ -56,9 +57,16 @@ export type SignInResult =
       decision: Decision;
       context: SignInContext;
       drafts: DetectionDraft[];
-      /** The user's familiar features before this sign-in, as read for it (learning reuses them). */
+      /** The user's familiar features before this sign-in, as read for it. */
       familiar: FamiliarFeature[];
+      /** Allowed at once, and learned in the same write that stored it: completing it learns nothing more. */
+      learned: boolean;
     };
+
+/** The counters the detectors read for one sign-in. */
+interface CounterReads extends ActivityCounts {
+  sprayed: boolean;
+}
 
 export interface PipelineDeps {
   store: Store;
@@ -102,12 +110,18 @@ export class SignInPipeline {
     const record = (outcome: SignInOutcome, userId: string | null) =>
       store.signIns.recordSignIn(failedRecord(signInId, userId, username, context, outcome, now));
 
-    // Familiar features pick the lockout bucket and later feed the detectors: read once.
-    const familiar = knownUser ? await store.familiarity.familiarFeatures(knownUser.id) : [];
-    const bucket = limits.bucketFor(username, familiar, attempt.deviceId, context.network);
-    // Throttle counts and the lockout check: one round trip.
+    // A known user's evaluation reads, once and before the password check: the familiar features
+    // pick the lockout bucket, and everything feeds the detectors if the password is right. Reading
+    // it all now costs one round trip where the familiar features alone would cost one too.
+    const reads = knownUser
+      ? await store.evaluation.readForEvaluation(knownUser.id, now, modelFeaturesOf(context))
+      : null;
+    const bucket = limits.bucketFor(username, reads?.familiar ?? [], attempt.deviceId, context.network);
+    // Throttle counts, the lockout check and the evaluation's counter reads: one round trip, so the
+    // batch after a correct password only writes.
     const gate = new CounterBatch();
     const verdict = limits.check(gate, attempt.ip, username, bucket);
+    const counts = knownUser ? this.readCounts(gate, attempt, username) : null;
     await gate.run(store.counters, now);
     const { throttled, locked } = verdict();
     if (throttled) {
@@ -127,7 +141,9 @@ export class SignInPipeline {
       await record(primary.reason, knownUser?.id ?? null);
       return { kind: 'rejected', reason: 'invalidCredentials', outcome: primary.reason, signInId };
     }
-    return this.evaluate(primary.user, username, context, attempt, familiar, signInId, now, bucket);
+    // An app's strategy may sign in someone the directory did not name: then nothing was read for them.
+    const read = reads && counts && primary.user.id === knownUser?.id ? { reads, counts } : null;
+    return this.evaluate(primary.user, username, context, attempt, signInId, now, bucket, read);
   }
 
   /**
@@ -143,46 +159,58 @@ export class SignInPipeline {
       { ip: attempt.ip, userAgent: attempt.userAgent, deviceId: attempt.deviceId, at: now },
       this.deps.geo,
     );
-    const familiar = await this.deps.store.familiarity.familiarFeatures(user.id);
     const username = normalizeUsername(user.username);
-    return this.evaluate(user, username, context, attempt, familiar, randomUUID(), now, null);
+    return this.evaluate(user, username, context, attempt, randomUUID(), now, null, null);
+  }
+
+  /** In `batch`: the counters the detectors read (spray, IP activity, the account's failures). */
+  private readCounts(
+    batch: CounterBatch,
+    attempt: Omit<SignInAttempt, 'username'>,
+    username: string,
+  ): () => CounterReads {
+    const sprayed = this.deps.spray.isSprayed(batch, attempt.password);
+    const activity = this.deps.activity.read(batch, attempt.ip, username);
+    return () => ({ sprayed: sprayed(), ...activity() });
   }
 
   /**
-   * Each store read happens once (the user's history, identity, active detections and the population
-   * in one call: one round trip on PostgreSQL) and independent reads run together; the counters this sign-in
-   * reads and writes go in one batch. The policies are pure, so the decision is known before
-   * anything is written: the sign-in is stored once, complete, then its detections and the user's
-   * risk, all before the caller answers.
+   * Each store read happens once (the user's familiar features, history, identity, active
+   * detections and the population in one call: one round trip on PostgreSQL), read before the
+   * password check by `run`, with the counters the detectors need. The policies are pure, so the
+   * decision is known before anything is written: the sign-in is stored once, complete, and learned
+   * in the same write when it is allowed at once; then its detections and the user's risk, all
+   * before the caller answers.
    */
   private async evaluate(
     user: DirectoryUser,
     username: string,
     context: SignInContext,
     attempt: Omit<SignInAttempt, 'username'>,
-    familiar: FamiliarFeature[],
     signInId: string,
     now: number,
     bucket: LockoutBucket | null,
+    known: { reads: EvaluationReads; counts: () => CounterReads } | null,
   ): Promise<EvaluatedSignIn> {
     const { store } = this.deps;
     const counters = new CounterBatch();
     // Reads first: a batch's counts see the counters before its writes.
-    const sprayed = this.deps.spray.isSprayed(counters, attempt.password);
-    const activity = this.deps.activity.read(counters, attempt.ip, username);
+    const counts = known?.counts ?? this.readCounts(counters, attempt, username);
     if (bucket) this.deps.limits.recordSuccess(counters, bucket);
     this.deps.activity.recordSuccess(counters, attempt.ip, username);
-    const [{ lastSuccess, population, identity, active }, breached] = await Promise.all([
-      store.evaluation.readForEvaluation(user.id, now, modelFeaturesOf(context)),
+    const [reads, breached] = await Promise.all([
+      known?.reads ?? store.evaluation.readForEvaluation(user.id, now, modelFeaturesOf(context)),
       this.isBreached(attempt.password),
       counters.run(store.counters, now),
     ]);
+    const { familiar, lastSuccess, population, identity, active } = reads;
+    const { sprayed, ...activity } = counts();
     const assessment = assessSignIn(this.deps.detectors, {
       context,
       history: { lastSuccess, familiar },
-      credential: { breached, sprayed: sprayed() },
+      credential: { breached, sprayed },
       population: populationStatsFrom(population),
-      signals: { ip: this.deps.feeds.lookup(attempt.ip), ...activity() },
+      signals: { ip: this.deps.feeds.lookup(attempt.ip), ...activity },
       config: this.deps.detectionConfig,
     });
     const { drafts, signInRisk } = assessment;
@@ -195,19 +223,34 @@ export class SignInPipeline {
       identity,
       activeNow,
     );
+    const allowed = decision.kind === 'allow';
     // The sign-in row goes first so detections can reference it; both are stored before we answer.
-    await store.signIns.recordSignIn({
-      ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
-      riskLevel: signInRisk,
-      riskState: signInRisk === 'none' ? 'none' : 'atRisk',
-      userRiskLevel: userRisk,
-      decision: decision.kind,
-      reportOnly,
-      policyInputs,
-      outcome: decision.kind === 'allow' ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
-    });
+    // Allowed at once, it is a good sign-in: its lesson is written with it (one write, atomic).
+    await store.evaluation.recordEvaluated(
+      {
+        ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
+        riskLevel: signInRisk,
+        riskState: signInRisk === 'none' ? 'none' : 'atRisk',
+        userRiskLevel: userRisk,
+        decision: decision.kind,
+        reportOnly,
+        policyInputs,
+        outcome: allowed ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
+      },
+      allowed ? { userId: user.id, lesson: lessonOf(context, familiar.length === 0), at: now } : null,
+    );
     await this.deps.risk.addDetectionsKnowing({ identity, active }, signInId, drafts, now);
-    return { kind: 'evaluated', user, signInId, signInRisk, decision, context, drafts, familiar };
+    return {
+      kind: 'evaluated',
+      user,
+      signInId,
+      signInRisk,
+      decision,
+      context,
+      drafts,
+      familiar,
+      learned: allowed,
+    };
   }
 }
 

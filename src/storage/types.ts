@@ -181,6 +181,8 @@ export interface PopulationStore {
 
 /** Everything the evaluation of one sign-in reads about its user and the population. */
 export interface EvaluationReads {
+  /** familiarity.familiarFeatures(userId) */
+  familiar: FamiliarFeature[];
   /** signIns.lastSuccessfulSignIn(userId, before) */
   lastSuccess: PastSignIn | null;
   /** population.populationSnapshot(features) */
@@ -192,16 +194,22 @@ export interface EvaluationReads {
 }
 
 /**
- * The four reads of a sign-in's evaluation together: the same answers as the four calls named in
- * EvaluationReads, from one snapshot and, on PostgreSQL, in one round trip (each round trip costs
- * the server's CPU on every sign-in).
+ * A sign-in's reads and writes, each in one piece (each round trip costs CPU on every sign-in):
+ * - readForEvaluation: the five reads named in EvaluationReads, the same answers as those calls,
+ *   from one snapshot; one statement on PostgreSQL, one read transaction on SQLite.
+ * - recordEvaluated: the evaluated sign-in (signIns.recordSignIn) and, when it was allowed at once,
+ *   its lesson (learning.learnSignIn), atomically: one statement, or one immediate transaction.
  */
-export interface EvaluationReadStore {
+export interface EvaluationStore {
   readForEvaluation(
     userId: string,
     before: number,
     features: Record<string, string | null>,
   ): Promise<EvaluationReads>;
+  recordEvaluated(
+    record: SignInRecord,
+    lesson: { userId: string; lesson: SignInLesson; at: number } | null,
+  ): Promise<void>;
 }
 
 /** One operation of a counter batch (CounterStore.apply). */
@@ -376,7 +384,7 @@ export interface Store {
   detections: DetectionStore;
   familiarity: FamiliarityStore;
   population: PopulationStore;
-  evaluation: EvaluationReadStore;
+  evaluation: EvaluationStore;
   learning: LearningStore;
   attempts: AttemptStore;
   leaks: LeakStore;

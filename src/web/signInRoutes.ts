@@ -156,7 +156,7 @@ export function signInRoutes(deps: SignInRouteDeps): Router {
       returnTo,
       satisfied: NOTHING_SATISFIED,
       reasons: describeSignInRisk(result.drafts),
-      recorded: { context: result.context, familiar: result.familiar, drafts: result.drafts },
+      recorded: { context: result.context, drafts: result.drafts, learned: result.learned },
     });
     if (outcome.kind === 'signedIn') {
       await establishSession(req, outcome.user, result.signInId, deps.now(), deviceId);

@@ -4,7 +4,12 @@
  */
 import { expect } from 'chai';
 import type { SessionData } from 'express-session';
-import { CounterBatchError, DuplicateUsernameError, type Store } from '../../src/storage/types.js';
+import {
+  CounterBatchError,
+  DuplicateUsernameError,
+  type FamiliarFeature,
+  type Store,
+} from '../../src/storage/types.js';
 import type { SignInRecord } from '../../src/domain/signIn.js';
 import { signIn, T0 } from './signInFixture.js';
 import { describePolicyStoreContract } from './policyContract.js';
@@ -775,14 +780,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     describe('evaluation reads', () => {
       const ask = { country: 'GB', browser: 'Safari 17', device: null };
       const separately = async (userId: string, before: number) => ({
+        familiar: await store.familiarity.familiarFeatures(userId),
         lastSuccess: await store.signIns.lastSuccessfulSignIn(userId, before),
         population: await store.population.populationSnapshot(ask),
         identity: await store.identities.getIdentity(userId),
         active: await store.detections.activeDetections(userId),
       });
 
-      it('answer exactly what the four separate reads answer, for a user with history', async () => {
+      it('answer exactly what the five separate reads answer, for a user with history', async () => {
         await store.signIns.recordSignIn(signIn({ id: 'good', at: T0, outcome: 'allowed' }));
+        await store.familiarity.learnFamiliar('user-1', { country: 'GB', network: '81.2.69.0/24' }, T0);
+        await store.familiarity.learnFamiliar('user-1', { country: 'GB', device: 'd1' }, T0 + 1);
         await store.signIns.recordSignIn(
           signIn({ id: 'bad', at: T0 + MINUTE, outcome: 'wrongPassword', decision: null }),
         );
@@ -802,6 +810,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         const together = await store.evaluation.readForEvaluation('user-1', T0 + DAY, ask);
         expect(together).to.deep.equal(await separately('user-1', T0 + DAY));
         expect(together.lastSuccess!.at).to.equal(T0);
+        expect(together.familiar.map((f) => [f.feature, f.value, f.count])).to.deep.equal([
+          ['country', 'GB', 2],
+          ['device', 'd1', 1],
+          ['network', '81.2.69.0/24', 1],
+        ]);
         expect(together.identity).to.include({ riskLevel: 'medium', blocked: true });
         expect(together.population.counts).to.deep.equal({ 'country=GB': 1 });
         expect(together.active.map((d) => d.type)).to.deep.equal(['impossibleTravel', 'leakedCredentials']);
@@ -826,7 +839,65 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         const together = await store.evaluation.readForEvaluation('nobody', T0, ask);
         expect(together).to.deep.equal(await separately('nobody', T0));
         expect(together.lastSuccess).to.equal(null);
+        expect(together.familiar).to.deep.equal([]);
         expect(together.active).to.deep.equal([]);
+      });
+    });
+
+    describe('evaluation write', () => {
+      const lesson = {
+        familiar: { country: 'GB', device: 'd1', browser: null },
+        population: { country: 'GB', browser: null },
+        newUser: true,
+      };
+
+      it('stores the sign-in exactly as recordSignIn does, learning nothing without a lesson', async () => {
+        const record = signIn({ id: 'evaluated', at: T0, outcome: 'blocked', decision: 'block' });
+        await store.evaluation.recordEvaluated(record, null);
+        await store.signIns.recordSignIn({ ...record, id: 'separate' });
+        const [together, apart] = await Promise.all([
+          store.signIns.getSignIn('evaluated'),
+          store.signIns.getSignIn('separate'),
+        ]);
+        expect({ ...together, id: 'x' }).to.deep.equal({ ...apart, id: 'x' });
+        expect(await store.familiarity.familiarFeatures('user-1')).to.deep.equal([]);
+        expect((await store.population.populationSnapshot({})).totalSignIns).to.equal(0);
+      });
+
+      it('with a lesson, stores the sign-in and learns it as recordSignIn and learnSignIn do', async () => {
+        await store.evaluation.recordEvaluated(signIn({ id: 'learned', at: T0, outcome: 'allowed' }), {
+          userId: 'user-1',
+          lesson,
+          at: T0,
+        });
+        await store.learning.learnSignIn('user-2', lesson, T0);
+        expect((await store.signIns.getSignIn('learned'))!.outcome).to.equal('allowed');
+        const strip = (rows: FamiliarFeature[]) =>
+          rows.map(({ feature, value, count }) => [feature, value, count]);
+        expect(strip(await store.familiarity.familiarFeatures('user-1'))).to.deep.equal(
+          strip(await store.familiarity.familiarFeatures('user-2')),
+        );
+        expect(await store.population.populationSnapshot(lesson.population)).to.deep.equal({
+          totalSignIns: 2,
+          numberOfUsers: 2,
+          counts: { 'country=GB': 2 },
+          distinct: { country: 1 },
+        });
+      });
+
+      it('learns nothing when the sign-in cannot be stored (one atomic write)', async () => {
+        const broken = {
+          ...signIn({ id: 'broken', at: T0, outcome: 'allowed' }),
+          username: null as unknown as string,
+        };
+        let failed = false;
+        await store.evaluation.recordEvaluated(broken, { userId: 'user-1', lesson, at: T0 }).catch(() => {
+          failed = true;
+        });
+        expect(failed).to.equal(true);
+        expect(await store.signIns.getSignIn('broken')).to.equal(null);
+        expect(await store.familiarity.familiarFeatures('user-1')).to.deep.equal([]);
+        expect((await store.population.populationSnapshot({})).totalSignIns).to.equal(0);
       });
     });
 

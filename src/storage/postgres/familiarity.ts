@@ -2,12 +2,12 @@
 import type { FamiliarFeature, FamiliarityStore } from '../types.js';
 import { num, type Pool } from './util.js';
 
-interface FamiliarRow {
+export interface FamiliarRow {
   feature: string;
   value: string;
   count: number;
-  first_seen: string;
-  last_seen: string;
+  first_seen: string | number;
+  last_seen: string | number;
 }
 
 /** An unknown property (no geo, no device cookie yet) is not evidence of anything: skipped. */
@@ -28,6 +28,23 @@ export function familiarityUpsert(user: string, features: string, values: string
       count = familiarity.count + 1, last_seen = GREATEST(familiarity.last_seen, EXCLUDED.last_seen)`;
 }
 
+/** The user's familiar values (`user` is a placeholder), in a stable order. */
+export function familiarQuery(user: string): string {
+  return `SELECT feature, value, count, first_seen, last_seen FROM familiarity WHERE user_id = ${user}
+    ORDER BY feature COLLATE "C", value COLLATE "C"`;
+}
+
+/** Also takes the JSON numbers row_to_json gives for the bigint columns. */
+export function toFamiliar(row: FamiliarRow): FamiliarFeature {
+  return {
+    feature: row.feature,
+    value: row.value,
+    count: row.count,
+    firstSeen: num(row.first_seen),
+    lastSeen: num(row.last_seen),
+  };
+}
+
 export function createFamiliarityStore(pool: Pool): FamiliarityStore {
   return {
     async learnFamiliar(userId, features, at) {
@@ -42,18 +59,8 @@ export function createFamiliarityStore(pool: Pool): FamiliarityStore {
     },
 
     async familiarFeatures(userId): Promise<FamiliarFeature[]> {
-      const { rows } = await pool.query<FamiliarRow>(
-        `SELECT feature, value, count, first_seen, last_seen FROM familiarity WHERE user_id = $1
-         ORDER BY feature COLLATE "C", value COLLATE "C"`,
-        [userId],
-      );
-      return rows.map((row) => ({
-        feature: row.feature,
-        value: row.value,
-        count: row.count,
-        firstSeen: num(row.first_seen),
-        lastSeen: num(row.last_seen),
-      }));
+      const { rows } = await pool.query<FamiliarRow>(familiarQuery('$1'), [userId]);
+      return rows.map(toFamiliar);
     },
   };
 }

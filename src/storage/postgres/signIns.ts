@@ -66,7 +66,7 @@ const COLUMNS = [
   'updated_at',
 ] as const;
 
-function toParams(record: SignInRecord): unknown[] {
+export function toParams(record: SignInRecord): unknown[] {
   const { context } = record;
   return [
     record.id,
@@ -139,13 +139,22 @@ export function lastSuccessQuery(user: string, before: string): string {
     ORDER BY at DESC, seq DESC LIMIT 1`;
 }
 
-// Recording is an upsert: the pipeline writes the row before evaluation (so detections can point at it)
-// and again with the decision. DO UPDATE keeps the row's seq, so the same-millisecond order stays stable.
-const UPSERT = `INSERT INTO sign_ins (${COLUMNS.join(', ')})
-  VALUES (${COLUMNS.map((column, i) => `$${i + 1}${column === 'report_only' || column === 'policy_inputs' ? '::jsonb' : ''}`).join(', ')})
+/**
+ * Recording is an upsert: a sign-in may be written again (its outcome after a flow, a replay). DO
+ * UPDATE keeps the row's seq, so the same-millisecond order stays stable. `first` is the number of
+ * the first placeholder, so the statement can sit inside a larger one (evaluation.recordEvaluated).
+ */
+export function signInUpsert(first = 1): string {
+  return `INSERT INTO sign_ins (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map((column, i) => `$${i + first}${column === 'report_only' || column === 'policy_inputs' ? '::jsonb' : ''}`).join(', ')})
   ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
     .map((c) => `${c} = EXCLUDED.${c}`)
     .join(', ')}`;
+}
+
+export const SIGN_IN_PARAMS = COLUMNS.length;
+
+const UPSERT = signInUpsert();
 
 export function createSignInStore(pool: Pool): SignInStore {
   return {

@@ -76,11 +76,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     signIns: createSignInStore(db),
     detections: createDetectionStore(db),
     population: createPopulationStore(db),
+    familiarity: createFamiliarityStore(db),
   };
   return {
     ...parts,
     users: createUserStore(db),
-    familiarity: createFamiliarityStore(db),
     evaluation: createEvaluationStore(db, parts),
     learning: createLearningStore(db),
     attempts: createAttemptStore(db),

@@ -5,21 +5,20 @@
  */
 import type { PopulationStore } from '../types.js';
 import { knownPairs, snapshotFromRows, type PopulationRow } from '../populationRows.js';
-import type Database from 'better-sqlite3';
 import type { Db } from './util.js';
 
 /**
- * Counts one legitimate sign-in's values, in one transaction (a savepoint inside the caller's, if
- * any); top-level callers use `.immediate` so the write lock is taken before anything is read.
+ * Counts one legitimate sign-in's values. Runs inside the caller's transaction (no savepoint of its
+ * own); callers use `.immediate` so the write lock is taken before anything is read.
  */
 export function populationRecorder(
   db: Db,
-): Database.Transaction<(features: Record<string, string | null>, newUser: boolean) => void> {
+): (features: Record<string, string | null>, newUser: boolean) => void {
   const bump = db.prepare<[string, string], { count: number }>(
     `INSERT INTO population (feature, value, count) VALUES (?, ?, 1)
      ON CONFLICT (feature, value) DO UPDATE SET count = count + 1 RETURNING count`,
   );
-  return db.transaction((features: Record<string, string | null>, newUser: boolean) => {
+  return (features: Record<string, string | null>, newUser: boolean) => {
     bump.get('*', 'signIns');
     if (newUser) bump.get('*', 'users');
     for (const [feature, value] of Object.entries(features)) {
@@ -27,7 +26,7 @@ export function populationRecorder(
       // A value's first appearance adds one to its feature's distinct count.
       if (bump.get(feature, value)!.count === 1) bump.get('#', feature);
     }
-  });
+  };
 }
 
 export function createPopulationStore(db: Db): PopulationStore {
@@ -52,7 +51,7 @@ export function createPopulationStore(db: Db): PopulationStore {
   const readSnapshot = db.transaction((features: Record<string, string | null>) =>
     snapshotFromRows(snapshotRows(features)),
   );
-  const record = populationRecorder(db);
+  const record = db.transaction(populationRecorder(db));
   return {
     async recordPopulation(features, newUser) {
       record.immediate(features, newUser);

@@ -98,10 +98,12 @@ export function toRecord(row: SignInRow): SignInRecord {
   };
 }
 
-export function createSignInStore(db: Db): SignInStore {
-  // Recording is an upsert: the pipeline writes the row before evaluation (so detections can point at
-  // it) and again with the decision. DO UPDATE keeps the rowid, unlike INSERT OR REPLACE, so the
-  // same-millisecond ordering below stays stable.
+/**
+ * Stores a sign-in, synchronously, so it can run inside a caller's transaction (evaluation.ts).
+ * Recording is an upsert: a sign-in may be written again (its outcome after a flow). DO UPDATE keeps
+ * the rowid, unlike INSERT OR REPLACE, so the same-millisecond ordering below stays stable.
+ */
+export function signInRecorder(db: Db): (record: SignInRecord) => void {
   const insert = db.prepare<[SignInRow]>(
     `INSERT INTO sign_ins (id, user_id, username, at, ip, network, country, city, latitude, longitude, accuracy_km,
        user_agent, browser, browser_family, os, device_type, device_id, outcome, risk_level, risk_state,
@@ -117,6 +119,11 @@ export function createSignInStore(db: Db): SignInStore {
        risk_level = excluded.risk_level, risk_state = excluded.risk_state, user_risk_level = excluded.user_risk_level, decision = excluded.decision,
        report_only = excluded.report_only, policy_inputs = excluded.policy_inputs, updated_at = excluded.updated_at`,
   );
+  return (record) => void insert.run(toRow(record));
+}
+
+export function createSignInStore(db: Db): SignInStore {
+  const insert = signInRecorder(db);
   const setOutcome = db.prepare<[SignInOutcome, number, string]>(
     `UPDATE sign_ins SET outcome = ?, updated_at = ? WHERE id = ?`,
   );
@@ -137,7 +144,7 @@ export function createSignInStore(db: Db): SignInStore {
 
   return {
     async recordSignIn(record) {
-      insert.run(toRow(record));
+      insert(record);
     },
 
     async updateSignInOutcome(id, outcome, now) {
