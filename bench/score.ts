@@ -19,7 +19,8 @@
  * argon2id batches between rounds, so that load drifting on a shared machine hits every size and
  * argon2 alike. Users are uniformly random existing ones; sign-ins are 80% familiar, 8% new IP in the
  * home network, 5% new device, 3% browser update, 4% new country with a new device. An allowed one is
- * followed by completeSignIn (learning; timed apart). Then a pass per size with every store call
+ * followed by completeSignIn (timed apart; it writes nothing now: an allowed sign-in is learned in the
+ * evaluation's own write, so learning is inside the measured latency). Then a pass per size with every store call
  * timed. Everything lives in a temp folder that is removed at the end.
  *
  * Environment (for quick runs only; the documented numbers use the defaults):

@@ -218,7 +218,10 @@ function newKinds(): Record<AttemptKind, number> {
 /** A Riskgate on one history file, evaluating sign-ins of random existing users. */
 export class SizeBench {
   readonly evaluations = new Samples();
-  /** completeSignIn (learning) after an allowed sign-in: what a sign-in does next, not timed with it. */
+  /**
+   * completeSignIn after an allowed sign-in, timed apart: what a sign-in does next. An allowed sign-in
+   * is learned in the evaluation's own write, so this only notifies.
+   */
   readonly learning = new Samples();
   readonly decisions: Record<string, number> = {};
   readonly kinds = newKinds();
