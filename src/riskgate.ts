@@ -67,7 +67,7 @@ export async function createRiskgate(options: RiskgateOptions = {}): Promise<Ris
   const secrets = resolveSecrets(config);
   const keys = new Keys(secrets.masterKey);
   const store = givenStore ?? (await openStore(config));
-  const directory = givenDirectory ?? new BuiltinDirectory(store.users);
+  const directory = givenDirectory ?? new BuiltinDirectory(store.users, store.evaluation);
   const location = config.geo === false ? GeoIp.empty() : await GeoIp.open(config.geo);
   const geo = config.asnDatabase
     ? location.withNetworks(await AsnDatabase.open(config.asnDatabase))

@@ -57,7 +57,15 @@ function originOf(url: string): string {
  * costs in all.
  */
 function summarize(file: string, requests: number): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+    samples: number[];
+  };
+  // The interval asked for is a minimum: a busy or descheduled thread takes fewer samples. The time
+  // one sample stands for is the profile's duration over its samples.
+  const msPerSample = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
@@ -78,7 +86,7 @@ function summarize(file: string, requests: number): void {
   walk(profile.nodes[0]!, new Set());
   const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
   // Per request: samples x the sampling interval, on the main thread (argon2's pool is not sampled).
-  const perRequest = (hits: number) => `${((hits * SAMPLE_US) / 1000 / requests).toFixed(3)} ms`;
+  const perRequest = (hits: number) => `${((hits * msPerSample) / requests).toFixed(3)} ms`;
   console.log(
     `  main thread busy per request: ${perRequest(busy)} (idle, GC and program excluded); by origin:`,
   );
@@ -93,7 +101,6 @@ function summarize(file: string, requests: number): void {
     );
 }
 
-const SAMPLE_US = 100;
 
 type Kind = 'baseline' | 'riskgate';
 

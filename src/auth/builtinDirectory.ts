@@ -1,6 +1,6 @@
 /** Riskgate's own user directory, stored in the configured Store. Apps may pass their own instead. */
 import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
-import type { UserRecord, UserStore } from '../storage/types.js';
+import type { EvaluationStore, UserRecord, UserStore } from '../storage/types.js';
 import { hashPassword, verifyPassword } from './passwordHasher.js';
 import { normalizeUsername } from './username.js';
 
@@ -18,21 +18,35 @@ export class BuiltinDirectory implements UserDirectory {
   /** Hashes of the user objects this directory just handed out, so a verify needs no second read. */
   private readonly hashes = new WeakMap<DirectoryUser, string>();
 
-  constructor(private readonly users: UserStore) {}
+  /** Present when the directory has its store's evaluation reads (UserDirectory.findForSignIn). */
+  readonly findForSignIn?: UserDirectory['findForSignIn'];
 
-  private handOut(record: UserRecord | null): DirectoryUser | null {
-    if (!record) return null;
+  constructor(
+    private readonly users: UserStore,
+    /** The same store's evaluation reads: a sign-in then looks its user up with them, in one read. */
+    evaluation?: EvaluationStore,
+  ) {
+    if (evaluation)
+      this.findForSignIn = async (username, before, features) => {
+        const found = await evaluation.readForSignIn(normalizeUsername(username), before, features);
+        return found ? { user: this.handOut(found.user), reads: found.reads } : null;
+      };
+  }
+
+  private handOut(record: UserRecord): DirectoryUser {
     const user = toDirectoryUser(record);
     this.hashes.set(user, record.passwordHash);
     return user;
   }
 
   async findByUsername(username: string): Promise<DirectoryUser | null> {
-    return this.handOut(await this.users.findUserByUsername(normalizeUsername(username)));
+    const record = await this.users.findUserByUsername(normalizeUsername(username));
+    return record ? this.handOut(record) : null;
   }
 
   async findById(id: string): Promise<DirectoryUser | null> {
-    return this.handOut(await this.users.findUserById(id));
+    const record = await this.users.findUserById(id);
+    return record ? this.handOut(record) : null;
   }
 
   async verifyPassword(user: DirectoryUser, password: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 /** Riskgate's per-user state. It lives beside whatever user directory the app uses. */
 import type { RiskLevel, RiskState } from './risk.js';
+import type { EvaluationReads } from '../storage/types.js';
 
 export interface DirectoryUser {
   id: string;
@@ -13,6 +14,15 @@ export interface DirectoryUser {
 /** The app's user directory. Riskgate's built-in one is in SQLite; apps may bring their own. */
 export interface UserDirectory {
   findByUsername(username: string): Promise<DirectoryUser | null>;
+  /**
+   * Optional: findByUsername and the user's evaluation reads in one store round trip. Only a
+   * directory whose users live in Riskgate's store (the built-in one) can offer it.
+   */
+  findForSignIn?(
+    username: string,
+    before: number,
+    features: Record<string, string | null>,
+  ): Promise<{ user: DirectoryUser; reads: EvaluationReads } | null>;
   findById(id: string): Promise<DirectoryUser | null>;
   verifyPassword(user: DirectoryUser, password: string): Promise<boolean>;
   setPassword(user: DirectoryUser, password: string): Promise<void>;

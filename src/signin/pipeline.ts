@@ -98,7 +98,7 @@ export class SignInPipeline {
   }
 
   async run(req: Request, res: Response, attempt: SignInAttempt): Promise<SignInResult> {
-    const { store, directory, limits } = this.deps;
+    const { store, limits } = this.deps;
     const now = this.deps.now();
     const username = normalizeUsername(attempt.username);
     const context = buildSignInContext(
@@ -106,16 +106,13 @@ export class SignInPipeline {
       this.deps.geo,
     );
     const signInId = randomUUID();
-    const knownUser = await directory.findByUsername(username);
-    const record = (outcome: SignInOutcome, userId: string | null) =>
-      store.signIns.recordSignIn(failedRecord(signInId, userId, username, context, outcome, now));
-
     // A known user's evaluation reads, once and before the password check: the familiar features
     // pick the lockout bucket, and everything feeds the detectors if the password is right. Reading
-    // it all now costs one round trip where the familiar features alone would cost one too.
-    const reads = knownUser
-      ? await store.evaluation.readForEvaluation(knownUser.id, now, modelFeaturesOf(context))
-      : null;
+    // it all now costs one round trip where the familiar features alone would cost one too; with the
+    // built-in directory the user comes in the same one.
+    const { knownUser, reads } = await this.findForSignIn(username, now, modelFeaturesOf(context));
+    const record = (outcome: SignInOutcome, userId: string | null) =>
+      store.signIns.recordSignIn(failedRecord(signInId, userId, username, context, outcome, now));
     const bucket = limits.bucketFor(username, reads?.familiar ?? [], attempt.deviceId, context.network);
     // Throttle counts, the lockout check and the evaluation's counter reads: one round trip, so the
     // batch after a correct password only writes.
@@ -161,6 +158,21 @@ export class SignInPipeline {
     );
     const username = normalizeUsername(user.username);
     return this.evaluate(user, username, context, attempt, randomUUID(), now, null, null);
+  }
+
+  private async findForSignIn(
+    username: string,
+    now: number,
+    features: Record<string, string | null>,
+  ): Promise<{ knownUser: DirectoryUser | null; reads: EvaluationReads | null }> {
+    const { directory, store } = this.deps;
+    if (directory.findForSignIn) {
+      const found = await directory.findForSignIn(username, now, features);
+      return { knownUser: found?.user ?? null, reads: found?.reads ?? null };
+    }
+    const knownUser = await directory.findByUsername(username);
+    const reads = knownUser ? await store.evaluation.readForEvaluation(knownUser.id, now, features) : null;
+    return { knownUser, reads };
   }
 
   /** In `batch`: the counters the detectors read (spray, IP activity, the account's failures). */

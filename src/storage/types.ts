@@ -196,7 +196,8 @@ export interface EvaluationReads {
 /**
  * A sign-in's reads and writes, each in one piece (each round trip costs CPU on every sign-in):
  * - readForEvaluation: the five reads named in EvaluationReads, the same answers as those calls,
- *   from one snapshot; one statement on PostgreSQL, one read transaction on SQLite.
+ *   from one snapshot; one prepared statement on PostgreSQL, one read transaction on SQLite.
+ * - readForSignIn: the same with the user looked up by name first, in the same statement.
  * - recordEvaluated: the evaluated sign-in (signIns.recordSignIn) and, when it was allowed at once,
  *   its lesson (learning.learnSignIn), atomically: one statement, or one immediate transaction.
  */
@@ -206,6 +207,15 @@ export interface EvaluationStore {
     before: number,
     features: Record<string, string | null>,
   ): Promise<EvaluationReads>;
+  /**
+   * users.findUserByUsername and, when the user exists, readForEvaluation for them, in one piece: the
+   * built-in directory's users live in the store, so a sign-in needs one read before its password check.
+   */
+  readForSignIn(
+    username: string,
+    before: number,
+    features: Record<string, string | null>,
+  ): Promise<{ user: UserRecord; reads: EvaluationReads } | null>;
   recordEvaluated(
     record: SignInRecord,
     lesson: { userId: string; lesson: SignInLesson; at: number } | null,

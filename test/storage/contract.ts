@@ -842,6 +842,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(together.familiar).to.deep.equal([]);
         expect(together.active).to.deep.equal([]);
       });
+
+      it('by username: the user and exactly what readForEvaluation answers for them', async () => {
+        const user = await store.users.createUser({
+          username: 'carol',
+          email: 'carol@example.com',
+          passwordHash: 'hash',
+          groups: ['staff'],
+          roles: ['admin'],
+          createdAt: T0,
+        });
+        await store.familiarity.learnFamiliar(user.id, { country: 'GB' }, T0);
+        await store.signIns.recordSignIn(
+          signIn({ id: 'carol-good', userId: user.id, at: T0, outcome: 'allowed' }),
+        );
+        await store.population.recordPopulation({ country: 'GB' }, true);
+        const found = await store.evaluation.readForSignIn('carol', T0 + DAY, ask);
+        expect(found!.user).to.deep.equal(await store.users.findUserByUsername('carol'));
+        expect(found!.reads).to.deep.equal(await store.evaluation.readForEvaluation(user.id, T0 + DAY, ask));
+        expect(found!.reads.familiar).to.have.length(1);
+        expect(found!.reads.lastSuccess!.at).to.equal(T0);
+      });
+
+      it('by username: nothing for a name nobody has', async () => {
+        expect(await store.evaluation.readForSignIn('nobody', T0, ask)).to.equal(null);
+      });
     });
 
     describe('evaluation write', () => {

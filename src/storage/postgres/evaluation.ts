@@ -7,7 +7,7 @@
  * Both are named (prepared once per connection): the server parses and plans them once, and the
  * client sends only the parameters on every sign-in instead of the whole text.
  */
-import type { EvaluationStore } from '../types.js';
+import type { EvaluationReads, EvaluationStore } from '../types.js';
 import type { PopulationRow } from '../populationRows.js';
 import { knownPairs, snapshotFromRows } from '../populationRows.js';
 import { activeDetectionsQuery, toDetection, type DetectionRow } from './detections.js';
@@ -16,17 +16,25 @@ import { defaultIdentity, identityQuery, toIdentity, type IdentityRow } from './
 import { learningParams, learningStatement } from './learning.js';
 import { populationSnapshotQuery } from './population.js';
 import { lastSuccessQuery, SIGN_IN_PARAMS, signInUpsert, toParams } from './signIns.js';
+import { toUser, type UserRow } from './users.js';
 import { toPast, type PastRow } from '../pastSignIn.js';
 import type { Pool } from './util.js';
 
-const READ = {
-  name: 'riskgate-evaluation-read',
-  text: `SELECT
-  (SELECT coalesce(json_agg(f ORDER BY f.feature COLLATE "C", f.value COLLATE "C"), '[]'::json) FROM (${familiarQuery('$1')}) f) AS familiar,
-  (SELECT row_to_json(s) FROM (${lastSuccessQuery('$1', '$2')}) s) AS last_success,
-  (SELECT row_to_json(i) FROM (${identityQuery('$1')}) i) AS identity,
-  (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.seq), '[]'::json) FROM (${activeDetectionsQuery('$1')}) d) AS active,
-  (SELECT coalesce(json_agg(p), '[]'::json) FROM (${populationSnapshotQuery('$3', '$4')}) p) AS population`,
+/** The five reads as columns; `user` is the SQL for the user id, before is $2, the values $3 and $4. */
+function readColumns(user: string): string {
+  return `(SELECT coalesce(json_agg(f ORDER BY f.feature COLLATE "C", f.value COLLATE "C"), '[]'::json) FROM (${familiarQuery(user)}) f) AS familiar,
+  (SELECT row_to_json(s) FROM (${lastSuccessQuery(user, '$2')}) s) AS last_success,
+  (SELECT row_to_json(i) FROM (${identityQuery(user)}) i) AS identity,
+  (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.seq), '[]'::json) FROM (${activeDetectionsQuery(user)}) d) AS active,
+  (SELECT coalesce(json_agg(p), '[]'::json) FROM (${populationSnapshotQuery('$3', '$4')}) p) AS population`;
+}
+
+const READ = { name: 'riskgate-evaluation-read', text: `SELECT ${readColumns('$1')}` };
+
+// No row for an unknown username: nothing else is read.
+const READ_FOR_SIGN_IN = {
+  name: 'riskgate-evaluation-read-sign-in',
+  text: `SELECT row_to_json(u) AS "user", ${readColumns('u.id')} FROM users u WHERE u.username = $1`,
 };
 
 const RECORD = { name: 'riskgate-evaluation-record', text: signInUpsert() };
@@ -38,6 +46,7 @@ const RECORD_AND_LEARN = {
 };
 
 interface Answer {
+  user?: UserRow;
   familiar: FamiliarRow[];
   last_success: PastRow | null;
   identity: IdentityRow | null;
@@ -45,22 +54,36 @@ interface Answer {
   population: PopulationRow[];
 }
 
+function toReads(answer: Answer, userId: string): EvaluationReads {
+  return {
+    familiar: answer.familiar.map(toFamiliar),
+    lastSuccess: answer.last_success ? toPast(answer.last_success) : null,
+    population: snapshotFromRows(answer.population),
+    identity: answer.identity ? toIdentity(answer.identity) : defaultIdentity(userId),
+    active: answer.active.map(toDetection),
+  };
+}
+
+function valuesFor(key: string, before: number, features: Record<string, string | null>): unknown[] {
+  const pairs = knownPairs(features);
+  return [key, before, pairs.map(([feature]) => feature), pairs.map(([, value]) => value)];
+}
+
 export function createEvaluationStore(pool: Pool): EvaluationStore {
   return {
     async readForEvaluation(userId, before, features) {
-      const pairs = knownPairs(features);
+      const { rows } = await pool.query<Answer>({ ...READ, values: valuesFor(userId, before, features) });
+      return toReads(rows[0]!, userId);
+    },
+
+    async readForSignIn(username, before, features) {
       const { rows } = await pool.query<Answer>({
-        ...READ,
-        values: [userId, before, pairs.map(([feature]) => feature), pairs.map(([, value]) => value)],
+        ...READ_FOR_SIGN_IN,
+        values: valuesFor(username, before, features),
       });
-      const answer = rows[0]!;
-      return {
-        familiar: answer.familiar.map(toFamiliar),
-        lastSuccess: answer.last_success ? toPast(answer.last_success) : null,
-        population: snapshotFromRows(answer.population),
-        identity: answer.identity ? toIdentity(answer.identity) : defaultIdentity(userId),
-        active: answer.active.map(toDetection),
-      };
+      const answer = rows[0];
+      if (!answer?.user) return null;
+      return { user: toUser(answer.user), reads: toReads(answer, answer.user.id) };
     },
 
     async recordEvaluated(record, learning) {

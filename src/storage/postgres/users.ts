@@ -7,17 +7,18 @@ import { num, type Pool } from './util.js';
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   email: string | null;
   groups: string[];
   roles: string[];
   password_hash: string;
-  created_at: string;
+  created_at: string | number;
 }
 
-function toUser(row: UserRow): UserRecord {
+/** Also takes the JSON number row_to_json gives for created_at. */
+export function toUser(row: UserRow): UserRecord {
   return {
     id: row.id,
     username: row.username,

@@ -12,7 +12,7 @@ import { populationRecorder } from './population.js';
 import { signInRecorder } from './signIns.js';
 import type { Db } from './util.js';
 
-type Parts = Pick<Store, 'signIns' | 'population' | 'identities' | 'detections' | 'familiarity'>;
+type Parts = Pick<Store, 'signIns' | 'population' | 'identities' | 'detections' | 'familiarity' | 'users'>;
 
 export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
   const readAll = db.transaction(
@@ -35,12 +35,19 @@ export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
       recordPopulation(lesson.population, lesson.newUser);
     },
   );
+  const readForEvaluation: EvaluationStore['readForEvaluation'] = async (userId, before, features) => {
+    const [familiar, lastSuccess, population, identity, active] = await Promise.all(
+      readAll.deferred(userId, before, features),
+    );
+    return { familiar, lastSuccess, population, identity, active };
+  };
   return {
-    async readForEvaluation(userId, before, features) {
-      const [familiar, lastSuccess, population, identity, active] = await Promise.all(
-        readAll.deferred(userId, before, features),
-      );
-      return { familiar, lastSuccess, population, identity, active };
+    readForEvaluation,
+
+    // In process there is no round trip to save: the lookup, then the read transaction.
+    async readForSignIn(username, before, features) {
+      const user = await parts.users.findUserByUsername(username);
+      return user ? { user, reads: await readForEvaluation(user.id, before, features) } : null;
     },
 
     async recordEvaluated(record, learning) {

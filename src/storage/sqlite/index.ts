@@ -77,10 +77,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     detections: createDetectionStore(db),
     population: createPopulationStore(db),
     familiarity: createFamiliarityStore(db),
+    users: createUserStore(db),
   };
   return {
     ...parts,
-    users: createUserStore(db),
     evaluation: createEvaluationStore(db, parts),
     learning: createLearningStore(db),
     attempts: createAttemptStore(db),
