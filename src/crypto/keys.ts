@@ -2,7 +2,7 @@
  * One master key from configuration; purpose-bound subkeys derived with HKDF so that a leak of one
  * derived value (say a recovery-code hash) says nothing about the others.
  */
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { SecretBox } from './secretBox.js';
 
 export type KeyPurpose =
@@ -14,10 +14,14 @@ export type KeyPurpose =
   | 'session-handle'
   | 'password-reset';
 
+const PART_END = Buffer.from([0]);
+
 export class Keys {
   readonly secretBox: SecretBox;
   /** HKDF once per purpose: the spray fingerprint is hashed on every sign-in and failed attempt. */
   private readonly subkeys = new Map<KeyPurpose, Buffer>();
+  /** The same subkeys as KeyObjects for hash(): no copy of the key per call. */
+  private readonly macKeys = new Map<KeyPurpose, KeyObject>();
 
   constructor(private readonly master: Buffer) {
     this.secretBox = new SecretBox(this.derive('totp-seal'));
@@ -35,8 +39,14 @@ export class Keys {
 
   /** Keyed hash for values stored only to be compared (recovery codes, wrong-password fingerprints). */
   hash(purpose: Exclude<KeyPurpose, 'totp-seal'>, ...parts: string[]): string {
-    const mac = createHmac('sha256', this.derive(purpose));
-    for (const part of parts) mac.update(Buffer.from(part, 'utf8')).update(Buffer.from([0]));
+    let key = this.macKeys.get(purpose);
+    if (key === undefined) {
+      key = createSecretKey(this.derive(purpose));
+      this.macKeys.set(purpose, key);
+    }
+    const mac = createHmac('sha256', key);
+    // Each part ends with a NUL, so ("ab", "c") and ("a", "bc") never hash alike.
+    for (const part of parts) mac.update(part, 'utf8').update(PART_END);
     return mac.digest('base64url');
   }
 }

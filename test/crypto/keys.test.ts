@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { Keys } from '../../src/crypto/keys.js';
 
 describe('Keys (purpose-bound subkeys)', () => {
@@ -31,5 +31,14 @@ describe('Keys (purpose-bound subkeys)', () => {
     expect(keys.hash('attempt-fingerprint', 'spray', 'hunter3')).not.to.equal(h);
     // Parts are separated, so moving a boundary changes the hash.
     expect(keys.hash('attempt-fingerprint', 'spr', 'ayhunter2')).not.to.equal(h);
+  });
+
+  it('a keyed hash is HMAC-SHA256 under the subkey of each part followed by a NUL (stored hashes stay valid)', () => {
+    const keys = new Keys(master);
+    const expected = createHmac('sha256', keys.derive('recovery-codes'))
+      .update(Buffer.from('abcd-efgh\0', 'utf8'))
+      .update(Buffer.from('é\0', 'utf8'))
+      .digest('base64url');
+    expect(keys.hash('recovery-codes', 'abcd-efgh', 'é')).to.equal(expected);
   });
 });
