@@ -18,6 +18,11 @@ export class CounterBatch {
     };
   }
 
+  /** The batch's operations, for a caller that writes them with something else (recordEvaluated). */
+  get operations(): readonly CounterOp[] {
+    return this.ops;
+  }
+
   async run(counters: CounterStore, now: number): Promise<void> {
     this.results = this.ops.length === 0 ? [] : await counters.apply(this.ops, now);
   }

@@ -205,15 +205,13 @@ export class SignInPipeline {
     known: { reads: EvaluationReads; counts: () => CounterReads } | null,
   ): Promise<EvaluatedSignIn> {
     const { store } = this.deps;
-    const counters = new CounterBatch();
-    // Reads first: a batch's counts see the counters before its writes.
-    const counts = known?.counts ?? this.readCounts(counters, attempt, username);
-    if (bucket) this.deps.limits.recordSuccess(counters, bucket);
-    this.deps.activity.recordSuccess(counters, attempt.ip, username);
+    // Only when `run` has not read them before the password check: the detectors' counters.
+    const reading = new CounterBatch();
+    const counts = known?.counts ?? this.readCounts(reading, attempt, username);
     const [reads, breached] = await Promise.all([
       known?.reads ?? store.evaluation.readForEvaluation(user.id, now, modelFeaturesOf(context)),
       this.isBreached(attempt.password),
-      counters.run(store.counters, now),
+      reading.run(store.counters, now),
     ]);
     const { familiar, lastSuccess, population, identity, active } = reads;
     const { sprayed, ...activity } = counts();
@@ -236,10 +234,14 @@ export class SignInPipeline {
       activeNow,
     );
     const allowed = decision.kind === 'allow';
-    // The sign-in row goes first so detections can reference it; both are stored before we answer.
-    // Allowed at once, it is a good sign-in: its lesson is written with it (one write, atomic).
-    await store.evaluation.recordEvaluated(
-      {
+    // A good sign-in's counter writes: the account's failures start again, the IP has one more success.
+    const successes = new CounterBatch();
+    if (bucket) this.deps.limits.recordSuccess(successes, bucket);
+    this.deps.activity.recordSuccess(successes, attempt.ip, username);
+    // One write, before the answer: the sign-in, complete with its decision (detections reference
+    // it); allowed at once, it is a good sign-in and its lesson is learned with it; and the counters.
+    await store.evaluation.recordEvaluated({
+      record: {
         ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
         riskLevel: signInRisk,
         riskState: signInRisk === 'none' ? 'none' : 'atRisk',
@@ -249,8 +251,10 @@ export class SignInPipeline {
         policyInputs,
         outcome: allowed ? 'allowed' : decision.kind === 'block' ? 'blocked' : 'interrupted',
       },
-      allowed ? { userId: user.id, lesson: lessonOf(context, familiar.length === 0), at: now } : null,
-    );
+      lesson: allowed ? { userId: user.id, lesson: lessonOf(context, familiar.length === 0) } : null,
+      counters: successes.operations,
+      at: now,
+    });
     await this.deps.risk.addDetectionsKnowing({ identity, active }, signInId, drafts, now);
     return {
       kind: 'evaluated',

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Store } from './types.js';
+import { checkCounterBatch } from './counterBatch.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { RedisParts } from './redis/index.js';
 
@@ -42,6 +43,17 @@ export function withRedis(sql: Store, redis: RedisParts): Store {
     ...sql,
     counters: redis.counters,
     sessions: redis.sessions,
+    evaluation: {
+      ...sql.evaluation,
+      // The counters live in Redis: their writes go there, beside the database's write.
+      async recordEvaluated(write) {
+        checkCounterBatch(write.counters); // refused before anything is written
+        await Promise.all([
+          sql.evaluation.recordEvaluated({ ...write, counters: [] }),
+          write.counters.length > 0 ? redis.counters.apply([...write.counters], write.at) : null,
+        ]);
+      },
+    },
     async ping() {
       await Promise.all([sql.ping(), redis.ping()]);
     },

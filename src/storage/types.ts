@@ -198,9 +198,21 @@ export interface EvaluationReads {
  * - readForEvaluation: the five reads named in EvaluationReads, the same answers as those calls,
  *   from one snapshot; one prepared statement on PostgreSQL, one read transaction on SQLite.
  * - readForSignIn: the same with the user looked up by name first, in the same statement.
- * - recordEvaluated: the evaluated sign-in (signIns.recordSignIn) and, when it was allowed at once,
- *   its lesson (learning.learnSignIn), atomically: one statement, or one immediate transaction.
+ * - recordEvaluated: the evaluated sign-in (signIns.recordSignIn), when it was allowed at once its
+ *   lesson (learning.learnSignIn), and its counter writes (counters.apply). The sign-in and lesson
+ *   are atomic (one statement, or one immediate transaction); the counters join that transaction
+ *   where they live in the same database (SQLite), and go beside it, in parallel, where they do not.
  */
+/** What recordEvaluated writes for one sign-in. */
+export interface EvaluatedWrite {
+  record: SignInRecord;
+  /** A sign-in allowed at once: what it teaches (as learning.learnSignIn(userId, lesson, at)). */
+  lesson: { userId: string; lesson: SignInLesson } | null;
+  /** Increments and resets only (nothing here is read back), as one counters.apply batch. */
+  counters: readonly CounterOp[];
+  at: number;
+}
+
 export interface EvaluationStore {
   readForEvaluation(
     userId: string,
@@ -216,10 +228,7 @@ export interface EvaluationStore {
     before: number,
     features: Record<string, string | null>,
   ): Promise<{ user: UserRecord; reads: EvaluationReads } | null>;
-  recordEvaluated(
-    record: SignInRecord,
-    lesson: { userId: string; lesson: SignInLesson; at: number } | null,
-  ): Promise<void>;
+  recordEvaluated(write: EvaluatedWrite): Promise<void>;
 }
 
 /** One operation of a counter batch (CounterStore.apply). */

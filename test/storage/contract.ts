@@ -878,7 +878,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
       it('stores the sign-in exactly as recordSignIn does, learning nothing without a lesson', async () => {
         const record = signIn({ id: 'evaluated', at: T0, outcome: 'blocked', decision: 'block' });
-        await store.evaluation.recordEvaluated(record, null);
+        await store.evaluation.recordEvaluated({ record, lesson: null, counters: [], at: T0 });
         await store.signIns.recordSignIn({ ...record, id: 'separate' });
         const [together, apart] = await Promise.all([
           store.signIns.getSignIn('evaluated'),
@@ -890,9 +890,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
 
       it('with a lesson, stores the sign-in and learns it as recordSignIn and learnSignIn do', async () => {
-        await store.evaluation.recordEvaluated(signIn({ id: 'learned', at: T0, outcome: 'allowed' }), {
-          userId: 'user-1',
-          lesson,
+        await store.evaluation.recordEvaluated({
+          record: signIn({ id: 'learned', at: T0, outcome: 'allowed' }),
+          lesson: { userId: 'user-1', lesson },
+          counters: [],
           at: T0,
         });
         await store.learning.learnSignIn('user-2', lesson, T0);
@@ -916,13 +917,58 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
           username: null as unknown as string,
         };
         let failed = false;
-        await store.evaluation.recordEvaluated(broken, { userId: 'user-1', lesson, at: T0 }).catch(() => {
-          failed = true;
-        });
+        await store.evaluation
+          .recordEvaluated({ record: broken, lesson: { userId: 'user-1', lesson }, counters: [], at: T0 })
+          .catch(() => {
+            failed = true;
+          });
         expect(failed).to.equal(true);
         expect(await store.signIns.getSignIn('broken')).to.equal(null);
         expect(await store.familiarity.familiarFeatures('user-1')).to.deep.equal([]);
         expect((await store.population.populationSnapshot({})).totalSignIns).to.equal(0);
+      });
+
+      it('applies its counter writes as one counters.apply batch would', async () => {
+        await store.counters.apply(
+          [
+            { op: 'increment', key: 'ok', windowMs: MINUTE },
+            { op: 'increment', key: 'failures', windowMs: MINUTE },
+            { op: 'increment', key: 'failures-2', windowMs: MINUTE },
+          ],
+          T0,
+        );
+        await store.evaluation.recordEvaluated({
+          record: signIn({ id: 'counted', at: T0, outcome: 'allowed' }),
+          lesson: null,
+          counters: [
+            { op: 'increment', key: 'ok', windowMs: MINUTE },
+            { op: 'reset', key: 'failures' },
+          ],
+          at: T0 + 1,
+        });
+        expect(await store.counters.count('ok', T0 + 2)).to.equal(2);
+        expect(await store.counters.count('failures', T0 + 2)).to.equal(0);
+        expect(await store.counters.count('failures-2', T0 + 2)).to.equal(1);
+        expect(await store.signIns.getSignIn('counted')).to.not.equal(null);
+      });
+
+      it('refuses a counter batch that writes one key twice', async () => {
+        let refused: unknown = null;
+        await store.evaluation
+          .recordEvaluated({
+            record: signIn({ id: 'twice', at: T0, outcome: 'allowed' }),
+            lesson: null,
+            counters: [
+              { op: 'increment', key: 'ok', windowMs: MINUTE },
+              { op: 'reset', key: 'ok' },
+            ],
+            at: T0,
+          })
+          .catch((error: unknown) => {
+            refused = error;
+          });
+        expect(refused).to.be.instanceOf(CounterBatchError);
+        expect(await store.signIns.getSignIn('twice')).to.equal(null);
       });
     });
 

@@ -7,7 +7,7 @@
  * Both are named (prepared once per connection): the server parses and plans them once, and the
  * client sends only the parameters on every sign-in instead of the whole text.
  */
-import type { EvaluationReads, EvaluationStore } from '../types.js';
+import type { CounterStore, EvaluatedWrite, EvaluationReads, EvaluationStore } from '../types.js';
 import type { PopulationRow } from '../populationRows.js';
 import { knownPairs, snapshotFromRows } from '../populationRows.js';
 import { activeDetectionsQuery, toDetection, type DetectionRow } from './detections.js';
@@ -19,6 +19,7 @@ import { lastSuccessQuery, SIGN_IN_PARAMS, signInUpsert, toParams } from './sign
 import { toUser, type UserRow } from './users.js';
 import { toPast, type PastRow } from '../pastSignIn.js';
 import type { Pool } from './util.js';
+import { checkCounterBatch } from '../counterBatch.js';
 
 /** The five reads as columns; `user` is the SQL for the user id, before is $2, the values $3 and $4. */
 function readColumns(user: string): string {
@@ -69,7 +70,14 @@ function valuesFor(key: string, before: number, features: Record<string, string 
   return [key, before, pairs.map(([feature]) => feature), pairs.map(([, value]) => value)];
 }
 
-export function createEvaluationStore(pool: Pool): EvaluationStore {
+export function createEvaluationStore(pool: Pool, counters: CounterStore): EvaluationStore {
+  const recordWithLesson = async ({ record, lesson, at }: EvaluatedWrite): Promise<void> => {
+    if (!lesson) return void (await pool.query({ ...RECORD, values: toParams(record) }));
+    await pool.query({
+      ...RECORD_AND_LEARN,
+      values: [...toParams(record), ...learningParams(lesson.userId, lesson.lesson, at)],
+    });
+  };
   return {
     async readForEvaluation(userId, before, features) {
       const { rows } = await pool.query<Answer>({ ...READ, values: valuesFor(userId, before, features) });
@@ -86,12 +94,13 @@ export function createEvaluationStore(pool: Pool): EvaluationStore {
       return { user: toUser(answer.user), reads: toReads(answer, answer.user.id) };
     },
 
-    async recordEvaluated(record, learning) {
-      if (!learning) return void (await pool.query({ ...RECORD, values: toParams(record) }));
-      await pool.query({
-        ...RECORD_AND_LEARN,
-        values: [...toParams(record), ...learningParams(learning.userId, learning.lesson, learning.at)],
-      });
+    // The counters' statement is its own (their SQL is not a CTE); both go at once, on two connections.
+    async recordEvaluated(write) {
+      checkCounterBatch(write.counters); // refused before anything is written
+      await Promise.all([
+        recordWithLesson(write),
+        write.counters.length > 0 ? counters.apply([...write.counters], write.at) : null,
+      ]);
     },
   };
 }

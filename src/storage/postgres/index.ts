@@ -71,6 +71,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const sessions = new PostgresSessionStore(pool, { pruneIntervalMs: options.sessionPruneIntervalMs });
   let closing: Promise<void> | null = null;
+  const counters = createCounterStore(pool);
 
   return {
     users: createUserStore(pool),
@@ -79,11 +80,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     detections: createDetectionStore(pool),
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
-    evaluation: createEvaluationStore(pool),
+    evaluation: createEvaluationStore(pool, counters),
     learning: createLearningStore(pool),
     attempts: createAttemptStore(pool),
     leaks: createLeakStore(pool),
-    counters: createCounterStore(pool),
+    counters,
     flows: createFlowStore(pool),
     jobs: createJobStore(pool),
     policies: createPolicyStore(pool),

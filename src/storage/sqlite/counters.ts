@@ -2,14 +2,19 @@
  * Fixed-window counters (throttling, lockout) and consume-once claims. Each operation is one SQL
  * statement (a batch, one transaction), so a limit holds even when several processes share the file.
  */
-import type { CounterStore } from '../types.js';
+import type { CounterOp, CounterStore } from '../types.js';
 import { checkCounterBatch } from '../counterBatch.js';
 import type { Db } from './util.js';
 
 /** Expired rows are swept every this many writes, so keys that are never seen again do not pile up. */
 const SWEEP_EVERY = 500;
 
-export function createCounterStore(db: Db): CounterStore {
+export interface SqliteCounterStore extends CounterStore {
+  /** apply, run inside the caller's transaction (evaluation.recordEvaluated): no transaction of its own. */
+  applyWithin(ops: readonly CounterOp[], now: number): number[];
+}
+
+export function createCounterStore(db: Db): SqliteCounterStore {
   // A window starts at the first increment after the previous one expired. In DO UPDATE every
   // right-hand side reads the old row, so both CASEs test the same old expires_at.
   const increment = db.prepare<[{ key: string; now: number; expiresAt: number }], { count: number }>(
@@ -31,17 +36,6 @@ export function createCounterStore(db: Db): CounterStore {
   const sweepCounters = db.prepare<[number]>(`DELETE FROM counters WHERE expires_at <= ?`);
   const sweepClaims = db.prepare<[number]>(`DELETE FROM claims WHERE expires_at <= ?`);
 
-  // Reads first, then writes, in one transaction: the counts see the state before the batch.
-  const applyBatch = db.transaction((ops: Parameters<CounterStore['apply']>[0], now: number) => {
-    const results = ops.map((op) => (op.op === 'count' ? (read.get(op.key, now)?.count ?? 0) : 0));
-    ops.forEach((op, i) => {
-      if (op.op === 'increment')
-        results[i] = increment.get({ key: op.key, now, expiresAt: now + op.windowMs })!.count;
-      else if (op.op === 'reset') resetCounter.run(op.key);
-    });
-    return results;
-  });
-
   let writes = 0;
   const maybeSweep = (now: number): void => {
     writes += 1;
@@ -50,15 +44,30 @@ export function createCounterStore(db: Db): CounterStore {
     sweepClaims.run(now);
   };
 
+  // Reads first, then writes: the counts see the state before the batch.
+  const applyWithin = (ops: readonly CounterOp[], now: number): number[] => {
+    checkCounterBatch(ops);
+    if (ops.some((op) => op.op === 'increment')) maybeSweep(now);
+    const results = ops.map((op) => (op.op === 'count' ? (read.get(op.key, now)?.count ?? 0) : 0));
+    ops.forEach((op, i) => {
+      if (op.op === 'increment')
+        results[i] = increment.get({ key: op.key, now, expiresAt: now + op.windowMs })!.count;
+      else if (op.op === 'reset') resetCounter.run(op.key);
+    });
+    return results;
+  };
+  // One transaction, so a batch is atomic even when several processes share the file.
+  const applyBatch = db.transaction(applyWithin);
+
   return {
     async increment(key, windowMs, now) {
       maybeSweep(now);
       return increment.get({ key, now, expiresAt: now + windowMs })!.count;
     },
 
+    applyWithin,
+
     async apply(ops, now) {
-      checkCounterBatch(ops);
-      if (ops.some((op) => op.op === 'increment')) maybeSweep(now);
       return applyBatch(ops, now);
     },
 

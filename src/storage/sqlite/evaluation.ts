@@ -1,18 +1,20 @@
 /**
  * A sign-in's evaluation in two transactions: its five reads in one read transaction (one snapshot,
- * one WAL read lock), and its sign-in row with, for a sign-in allowed at once, the lesson in one
- * immediate transaction (one commit). The sub-stores' methods are async only in signature
+ * one WAL read lock), and its sign-in row, the lesson of a sign-in allowed at once and its counter
+ * writes in one immediate transaction (one commit). The sub-stores' methods are async only in signature
  * (better-sqlite3 is synchronous), so each has run its statement by the time it returns its promise,
  * inside the transaction.
  */
-import type { EvaluationStore, SignInLesson, Store } from '../types.js';
-import type { SignInRecord } from '../../domain/signIn.js';
+import type { EvaluatedWrite, EvaluationStore, Store } from '../types.js';
+import type { SqliteCounterStore } from './counters.js';
 import { familiarityLearner } from './familiarity.js';
 import { populationRecorder } from './population.js';
 import { signInRecorder } from './signIns.js';
 import type { Db } from './util.js';
 
-type Parts = Pick<Store, 'signIns' | 'population' | 'identities' | 'detections' | 'familiarity' | 'users'>;
+type Parts = Pick<Store, 'signIns' | 'population' | 'identities' | 'detections' | 'familiarity' | 'users'> & {
+  counters: SqliteCounterStore;
+};
 
 export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
   const readAll = db.transaction(
@@ -28,13 +30,14 @@ export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
   const recordSignIn = signInRecorder(db);
   const learnFamiliar = familiarityLearner(db);
   const recordPopulation = populationRecorder(db);
-  const recordAndLearn = db.transaction(
-    (record: SignInRecord, { userId, lesson, at }: { userId: string; lesson: SignInLesson; at: number }) => {
-      recordSignIn(record);
-      learnFamiliar(userId, lesson.familiar, at);
-      recordPopulation(lesson.population, lesson.newUser);
-    },
-  );
+  const recordAll = db.transaction(({ record, lesson, counters, at }: EvaluatedWrite) => {
+    recordSignIn(record);
+    if (lesson) {
+      learnFamiliar(lesson.userId, lesson.lesson.familiar, at);
+      recordPopulation(lesson.lesson.population, lesson.lesson.newUser);
+    }
+    parts.counters.applyWithin(counters, at);
+  });
   const readForEvaluation: EvaluationStore['readForEvaluation'] = async (userId, before, features) => {
     const [familiar, lastSuccess, population, identity, active] = await Promise.all(
       readAll.deferred(userId, before, features),
@@ -50,9 +53,8 @@ export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
       return user ? { user, reads: await readForEvaluation(user.id, before, features) } : null;
     },
 
-    async recordEvaluated(record, learning) {
-      if (!learning) return parts.signIns.recordSignIn(record);
-      recordAndLearn.immediate(record, learning);
+    async recordEvaluated(write) {
+      recordAll.immediate(write);
     },
   };
 }

@@ -78,6 +78,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     population: createPopulationStore(db),
     familiarity: createFamiliarityStore(db),
     users: createUserStore(db),
+    counters: createCounterStore(db),
   };
   return {
     ...parts,
@@ -85,7 +86,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     learning: createLearningStore(db),
     attempts: createAttemptStore(db),
     leaks: createLeakStore(db),
-    counters: createCounterStore(db),
     flows: createFlowStore(db),
     jobs: createJobStore(db),
     policies: createPolicyStore(db),
