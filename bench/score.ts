@@ -27,6 +27,7 @@
  *   BENCH_SCORE_SIZES=10000,100000   sizes to build and measure (ascending)
  *   BENCH_SCORE_EVALUATIONS=2000     timed evaluations per size
  *   BENCH_SCORE_CHECKPOINT=inline    WAL checkpoints inside commits (SQLite's own) instead of the worker
+ *   BENCH_SCORE_BUILT=<dir>          keep the built history there and reuse it next time (bench/score/reuse.ts)
  */
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -58,6 +59,7 @@ import {
 } from './score/report.js';
 import { measureReads } from './score/reads.js';
 import { warmPageCache } from './score/pageCache.js';
+import { keepHistory, reuseHistory, type KeptSize } from './score/reuse.js';
 import { buildNetworkPool, buildUaPool, type World } from './score/world.js';
 
 const SIZES = (process.env.BENCH_SCORE_SIZES ?? '10000,100000,1000000')
@@ -127,46 +129,74 @@ async function main(): Promise<void> {
         `sign-in contexts ${check.signIns.rows} rows -> ${mismatched === 0 ? 'identical to the bulk load' : `${mismatched} rows differ (see bench/score/check.ts)`}`,
     );
 
-    // Build: one file grown size by size, a copy kept of each smaller size.
+    // Build: one file grown size by size, a copy kept of each smaller size (or reuse a kept build).
     console.log('\n== Building history ==');
-    const growing = path.join(dir, 'riskgate.sqlite');
-    const history = new HistoryFile(growing, world, hash);
-    await history.create();
-    const built: Omit<SizeResult, 'bench' | 'storeCalls' | 'storePassMeanMs'>[] = [];
-    let rows = 0;
-    for (const [i, size] of SIZES.entries()) {
-      const keep = size > FULL_HISTORY_UP_TO ? KEEP_AT_1M : null;
-      const buildStarted = performance.now();
-      const step = Math.max(100_000, Math.round((size - history.userCount) / 4));
-      let next = step;
-      const build = history.grow(size, keep, (done) => {
-        if (done < next) return;
-        next += step;
-        console.log(
-          `  ... ${count(done)} users added in ${((performance.now() - buildStarted) / 1000).toFixed(0)} s`,
-        );
-      });
-      rows += build.signInRows;
-      const last = i === SIZES.length - 1;
-      const file = last ? growing : path.join(dir, `riskgate-${size}.sqlite`);
-      if (!last) copyFileSync(growing, file);
-      const fileBytes = statSync(file).size;
+    const fileName = (i: number) =>
+      i === SIZES.length - 1 ? 'riskgate.sqlite' : `riskgate-${SIZES[i]!}.sqlite`;
+    const historyKey = {
+      sizes: SIZES,
+      seed: SEED,
+      networks: NETWORKS,
+      keepAt1M: KEEP_AT_1M,
+      fullHistoryUpTo: FULL_HISTORY_UP_TO,
+    };
+    type Built = Omit<SizeResult, 'bench' | 'storeCalls' | 'storePassMeanMs'>;
+    const reused = reuseHistory<Built>(process.env.BENCH_SCORE_BUILT, historyKey, dir);
+    const built: Built[] = reused?.sizes.map((kept) => kept.stats) ?? [];
+    if (reused) {
       console.log(
-        `  ${count(size)} users: +${count(build.addedUsers)} in ${(build.ms / 1000).toFixed(1)} s: ` +
-          `${count(build.signInRows)} sign-in rows${keep === null ? '' : ` (newest ${keep} per user kept)`}, ` +
-          `${count(build.learnedSignIns)} good sign-ins learned, ${count(build.familiarityRows)} familiarity rows; ` +
-          `file ${(fileBytes / 2 ** 30).toFixed(2)} GiB; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(1)} GiB; ` +
-          `load average ${loadAverage()}`,
+        `  reused the history built at ${reused.builtAt} (kept in ${process.env.BENCH_SCORE_BUILT!}):`,
       );
-      built.push({ users: size, build, signInRows: rows, fileBytes });
+      for (const b of built)
+        console.log(
+          `  ${count(b.users)} users: ${count(b.signInRows)} sign-in rows; built in ${(b.build.ms / 1000).toFixed(1)} s then; ` +
+            `file ${(b.fileBytes / 2 ** 30).toFixed(2)} GiB`,
+        );
+    } else {
+      const growing = path.join(dir, 'riskgate.sqlite');
+      const history = new HistoryFile(growing, world, hash);
+      await history.create();
+      let rows = 0;
+      for (const [i, size] of SIZES.entries()) {
+        const keep = size > FULL_HISTORY_UP_TO ? KEEP_AT_1M : null;
+        const buildStarted = performance.now();
+        const step = Math.max(100_000, Math.round((size - history.userCount) / 4));
+        let next = step;
+        const build = history.grow(size, keep, (done) => {
+          if (done < next) return;
+          next += step;
+          console.log(
+            `  ... ${count(done)} users added in ${((performance.now() - buildStarted) / 1000).toFixed(0)} s`,
+          );
+        });
+        rows += build.signInRows;
+        const file = path.join(dir, fileName(i));
+        if (i !== SIZES.length - 1) copyFileSync(growing, file);
+        const fileBytes = statSync(file).size;
+        console.log(
+          `  ${count(size)} users: +${count(build.addedUsers)} in ${(build.ms / 1000).toFixed(1)} s: ` +
+            `${count(build.signInRows)} sign-in rows${keep === null ? '' : ` (newest ${keep} per user kept)`}, ` +
+            `${count(build.learnedSignIns)} good sign-ins learned, ${count(build.familiarityRows)} familiarity rows; ` +
+            `file ${(fileBytes / 2 ** 30).toFixed(2)} GiB; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(1)} GiB; ` +
+            `load average ${loadAverage()}`,
+        );
+        built.push({ users: size, build, signInRows: rows, fileBytes });
+      }
+      const kept: KeptSize<Built>[] = built.map((stats, i) => ({
+        size: stats.users,
+        file: fileName(i),
+        stats,
+      }));
+      keepHistory(process.env.BENCH_SCORE_BUILT, historyKey, dir, kept);
     }
+    const rows = built[built.length - 1]?.signInRows ?? 0;
 
     // Measure: interleaved rounds, argon2 batches between them.
     console.log('\n== Measuring ==');
     const clock = new BenchClock(BASE + 60_000);
     const target = (i: number) => ({
       users: built[i]!.users,
-      file: path.join(dir, i === built.length - 1 ? 'riskgate.sqlite' : `riskgate-${built[i]!.users}.sqlite`),
+      file: path.join(dir, fileName(i)),
       dataDir: dir,
       world,
       password: PASSWORD,

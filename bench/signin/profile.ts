@@ -101,7 +101,6 @@ function summarize(file: string, requests: number): void {
     );
 }
 
-
 type Kind = 'baseline' | 'riskgate';
 
 async function backendFor(name: string, cleanup: Cleanup): Promise<BackendSpec> {
