@@ -7,7 +7,7 @@
  */
 import type { ClosedBy, Detection, DetectionDraft, RiskLevel, RiskState } from '../domain/risk.js';
 import type { Identity } from '../domain/identity.js';
-import type { Store } from '../storage/types.js';
+import type { RiskWrite, Store } from '../storage/types.js';
 import type { ActorRef, RiskCause } from '../storage/adminTypes.js';
 import { userRisk } from '../risk/assess.js';
 import { userReportedSuspicious } from '../risk/detectors/userReportedSuspicious.js';
@@ -58,7 +58,40 @@ export class RiskService {
     this.listeners.push(listener);
   }
 
-  /** The one place a user's level or state is written: stores it and records the change. */
+  /**
+   * The one place a user's level or state changes: what to store and record for `next`, or null when
+   * the level and state stay (nothing is written then).
+   */
+  private planChange(
+    identity: Identity,
+    next: (current: { level: RiskLevel; state: RiskState }) => { level: RiskLevel; state: RiskState },
+    cause: RiskCause,
+    now: number,
+  ): { level: RiskLevel; change: RiskWrite['change'] } {
+    const from = { level: identity.riskLevel, state: identity.riskState };
+    const to = next(from);
+    if (to.level === from.level && to.state === from.state) return { level: to.level, change: null };
+    const patch = { riskLevel: to.level, riskState: to.state };
+    return {
+      level: to.level,
+      change: { patch, history: { userId: identity.userId, at: now, from, to, cause } },
+    };
+  }
+
+  /** Tells the listeners (notifications) of a change already stored. */
+  async announce(change: RiskWrite['change']): Promise<void> {
+    if (!change) return;
+    const { userId, at, from, to } = change.history;
+    const event: RiskChange = {
+      userId,
+      before: { riskLevel: from.level, riskState: from.state },
+      after: { riskLevel: to.level, riskState: to.state },
+      at,
+    };
+    for (const listener of this.listeners) await listener(event);
+  }
+
+  /** Stores a change of level or state, records it in the history, and announces it. */
   private async setUserRisk(
     userId: string,
     next: (current: { level: RiskLevel; state: RiskState }) => { level: RiskLevel; state: RiskState },
@@ -67,19 +100,12 @@ export class RiskService {
     known?: Identity,
   ): Promise<RiskLevel> {
     const identity = known ?? (await this.store.identities.getIdentity(userId));
-    const from = { level: identity.riskLevel, state: identity.riskState };
-    const to = next(from);
-    if (to.level === from.level && to.state === from.state) return to.level;
-    await this.store.identities.updateIdentity(userId, { riskLevel: to.level, riskState: to.state }, now);
-    await this.store.riskHistory.appendRiskHistory({ userId, at: now, from, to, cause });
-    const change: RiskChange = {
-      userId,
-      before: { riskLevel: from.level, riskState: from.state },
-      after: { riskLevel: to.level, riskState: to.state },
-      at: now,
-    };
-    for (const listener of this.listeners) await listener(change);
-    return to.level;
+    const { level, change } = this.planChange(identity, next, cause, now);
+    if (!change) return level;
+    await this.store.identities.updateIdentity(userId, change.patch, now);
+    await this.store.riskHistory.appendRiskHistory(change.history);
+    await this.announce(change);
+    return level;
   }
 
   /**
@@ -111,20 +137,22 @@ export class RiskService {
   }
 
   /**
-   * addDetections for a caller that has just read the identity and the active detections (the
-   * sign-in pipeline): the same writes, without reading them again.
+   * What a sign-in's detections write, for a caller that has just read the identity and the active
+   * detections (the sign-in pipeline, which stores it with the sign-in in one write and then calls
+   * announce): the same as addDetections, planned, not written. Null when there is nothing to write.
    */
-  async addDetectionsKnowing(
+  planDetections(
     known: { identity: Identity; active: readonly Pick<Detection, 'level'>[] },
     signInId: string,
     drafts: DetectionDraft[],
     now: number,
-  ): Promise<RiskLevel> {
+  ): RiskWrite | null {
     const { identity } = known;
-    if (drafts.length > 0) await this.store.detections.addDetections(identity.userId, signInId, drafts, now);
     const level = userRisk([...known.active, ...drafts]);
     const cause: RiskCause = { kind: 'detection', types: [...new Set(drafts.map((d) => d.type))] };
-    return this.setUserRisk(identity.userId, riskFrom(level, 'remediated'), cause, now, identity);
+    const { change } = this.planChange(identity, riskFrom(level, 'remediated'), cause, now);
+    if (drafts.length === 0 && !change) return null;
+    return { userId: identity.userId, signInId, drafts, change };
   }
 
   /** MFA passed on a risky sign-in: its detections are remediated (they cannot be reactivated). */

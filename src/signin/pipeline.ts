@@ -234,12 +234,15 @@ export class SignInPipeline {
       activeNow,
     );
     const allowed = decision.kind === 'allow';
+    // Its detections and what they change in the user's risk, written with it.
+    const risk = this.deps.risk.planDetections({ identity, active }, signInId, drafts, now);
     // A good sign-in's counter writes: the account's failures start again, the IP has one more success.
     const successes = new CounterBatch();
     if (bucket) this.deps.limits.recordSuccess(successes, bucket);
     this.deps.activity.recordSuccess(successes, attempt.ip, username);
-    // One write, before the answer: the sign-in, complete with its decision (detections reference
-    // it); allowed at once, it is a good sign-in and its lesson is learned with it; and the counters.
+    // One write, before the answer: the sign-in, complete with its decision; allowed at once, it is a
+    // good sign-in and its lesson is learned with it; the counters; its detections (which reference
+    // it) and the user's new risk level.
     await store.evaluation.recordEvaluated({
       record: {
         ...failedRecord(signInId, user.id, username, context, 'interrupted', now),
@@ -253,9 +256,11 @@ export class SignInPipeline {
       },
       lesson: allowed ? { userId: user.id, lesson: lessonOf(context, familiar.length === 0) } : null,
       counters: successes.operations,
+      risk,
       at: now,
     });
-    await this.deps.risk.addDetectionsKnowing({ identity, active }, signInId, drafts, now);
+    // Notifications of the user's new risk, once it is stored.
+    await this.deps.risk.announce(risk?.change ?? null);
     return {
       kind: 'evaluated',
       user,

@@ -13,6 +13,7 @@ import type {
   AuditStore,
   DetectionAdminStore,
   ReportStore,
+  RiskHistoryEntry,
   RiskHistoryStore,
 } from './adminTypes.js';
 
@@ -210,7 +211,20 @@ export interface EvaluatedWrite {
   lesson: { userId: string; lesson: SignInLesson } | null;
   /** Increments and resets only (nothing here is read back), as one counters.apply batch. */
   counters: readonly CounterOp[];
+  /**
+   * The sign-in's detections and what they change in the user's risk (RiskService.planDetections):
+   * detections.addDetections, then identities.updateIdentity and riskHistory.appendRiskHistory.
+   */
+  risk: RiskWrite | null;
   at: number;
+}
+
+/** New detections of one sign-in and the user-risk change they make (null: the level and state stay). */
+export interface RiskWrite {
+  userId: string;
+  signInId: string;
+  drafts: DetectionDraft[];
+  change: { patch: IdentityPatch; history: Omit<RiskHistoryEntry, 'seq'> } | null;
 }
 
 export interface EvaluationStore {

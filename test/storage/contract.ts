@@ -7,6 +7,7 @@ import type { SessionData } from 'express-session';
 import {
   CounterBatchError,
   DuplicateUsernameError,
+  type RiskWrite,
   type FamiliarFeature,
   type Store,
 } from '../../src/storage/types.js';
@@ -878,7 +879,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
       it('stores the sign-in exactly as recordSignIn does, learning nothing without a lesson', async () => {
         const record = signIn({ id: 'evaluated', at: T0, outcome: 'blocked', decision: 'block' });
-        await store.evaluation.recordEvaluated({ record, lesson: null, counters: [], at: T0 });
+        await store.evaluation.recordEvaluated({ record, lesson: null, counters: [], risk: null, at: T0 });
         await store.signIns.recordSignIn({ ...record, id: 'separate' });
         const [together, apart] = await Promise.all([
           store.signIns.getSignIn('evaluated'),
@@ -894,6 +895,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
           record: signIn({ id: 'learned', at: T0, outcome: 'allowed' }),
           lesson: { userId: 'user-1', lesson },
           counters: [],
+          risk: null,
           at: T0,
         });
         await store.learning.learnSignIn('user-2', lesson, T0);
@@ -918,7 +920,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         };
         let failed = false;
         await store.evaluation
-          .recordEvaluated({ record: broken, lesson: { userId: 'user-1', lesson }, counters: [], at: T0 })
+          .recordEvaluated({
+            record: broken,
+            lesson: { userId: 'user-1', lesson },
+            counters: [],
+            risk: null,
+            at: T0,
+          })
           .catch(() => {
             failed = true;
           });
@@ -944,12 +952,51 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
             { op: 'increment', key: 'ok', windowMs: MINUTE },
             { op: 'reset', key: 'failures' },
           ],
+          risk: null,
           at: T0 + 1,
         });
         expect(await store.counters.count('ok', T0 + 2)).to.equal(2);
         expect(await store.counters.count('failures', T0 + 2)).to.equal(0);
         expect(await store.counters.count('failures-2', T0 + 2)).to.equal(1);
         expect(await store.signIns.getSignIn('counted')).to.not.equal(null);
+      });
+
+      it("stores the sign-in's detections and the user's new risk as the separate writes do", async () => {
+        const change: RiskWrite['change'] & object = {
+          patch: { riskLevel: 'high', riskState: 'atRisk' },
+          history: {
+            userId: 'user-1',
+            at: T0,
+            from: { level: 'none', state: 'none' },
+            to: { level: 'high', state: 'atRisk' },
+            cause: { kind: 'detection', types: ['impossibleTravel', 'leakedCredentials'] },
+          },
+        };
+        await store.evaluation.recordEvaluated({
+          record: signIn({ id: 'risky', at: T0, outcome: 'interrupted', decision: 'requireMfa' }),
+          lesson: null,
+          counters: [],
+          risk: { userId: 'user-1', signInId: 'risky', drafts: [travel, leaked], change },
+          at: T0,
+        });
+        const detections = await store.detections.detectionsForSignIn('risky');
+        expect(detections.map((d) => [d.type, d.userId, d.status, d.createdAt])).to.deep.equal([
+          ['impossibleTravel', 'user-1', 'active', T0],
+          ['leakedCredentials', 'user-1', 'active', T0],
+        ]);
+        expect(detections[0]!.evidence).to.deep.equal(travel.evidence);
+        expect(await store.identities.getIdentity('user-1')).to.include({
+          riskLevel: 'high',
+          riskState: 'atRisk',
+        });
+        const [entry] = await store.riskHistory.riskHistory('user-1', 5);
+        expect(entry).to.deep.include({
+          userId: 'user-1',
+          at: T0,
+          from: change.history.from,
+          to: change.history.to,
+        });
+        expect(entry!.cause).to.deep.equal(change.history.cause);
       });
 
       it('refuses a counter batch that writes one key twice', async () => {
@@ -962,6 +1009,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
               { op: 'increment', key: 'ok', windowMs: MINUTE },
               { op: 'reset', key: 'ok' },
             ],
+            risk: null,
             at: T0,
           })
           .catch((error: unknown) => {

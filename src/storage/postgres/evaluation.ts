@@ -7,7 +7,7 @@
  * Both are named (prepared once per connection): the server parses and plans them once, and the
  * client sends only the parameters on every sign-in instead of the whole text.
  */
-import type { CounterStore, EvaluatedWrite, EvaluationReads, EvaluationStore } from '../types.js';
+import type { EvaluatedWrite, EvaluationReads, EvaluationStore, RiskWrite, Store } from '../types.js';
 import type { PopulationRow } from '../populationRows.js';
 import { knownPairs, snapshotFromRows } from '../populationRows.js';
 import { activeDetectionsQuery, toDetection, type DetectionRow } from './detections.js';
@@ -70,7 +70,17 @@ function valuesFor(key: string, before: number, features: Record<string, string 
   return [key, before, pairs.map(([feature]) => feature), pairs.map(([, value]) => value)];
 }
 
-export function createEvaluationStore(pool: Pool, counters: CounterStore): EvaluationStore {
+type Parts = Pick<Store, 'counters' | 'detections' | 'identities' | 'riskHistory'>;
+
+export function createEvaluationStore(pool: Pool, parts: Parts): EvaluationStore {
+  // Rare (sign-ins with detections): after the sign-in they reference, in the sub-stores' own statements.
+  const writeRisk = async (risk: RiskWrite, at: number): Promise<void> => {
+    if (risk.drafts.length > 0)
+      await parts.detections.addDetections(risk.userId, risk.signInId, risk.drafts, at);
+    if (!risk.change) return;
+    await parts.identities.updateIdentity(risk.userId, risk.change.patch, at);
+    await parts.riskHistory.appendRiskHistory(risk.change.history);
+  };
   const recordWithLesson = async ({ record, lesson, at }: EvaluatedWrite): Promise<void> => {
     if (!lesson) return void (await pool.query({ ...RECORD, values: toParams(record) }));
     await pool.query({
@@ -94,12 +104,12 @@ export function createEvaluationStore(pool: Pool, counters: CounterStore): Evalu
       return { user: toUser(answer.user), reads: toReads(answer, answer.user.id) };
     },
 
-    // The counters' statement is its own (their SQL is not a CTE); both go at once, on two connections.
+    // The counters' statement is its own (their SQL is not a CTE); it goes beside the sign-in's.
     async recordEvaluated(write) {
       checkCounterBatch(write.counters); // refused before anything is written
       await Promise.all([
-        recordWithLesson(write),
-        write.counters.length > 0 ? counters.apply([...write.counters], write.at) : null,
+        recordWithLesson(write).then(() => (write.risk ? writeRisk(write.risk, write.at) : undefined)),
+        write.counters.length > 0 ? parts.counters.apply([...write.counters], write.at) : null,
       ]);
     },
   };

@@ -72,15 +72,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const sessions = new PostgresSessionStore(pool, { pruneIntervalMs: options.sessionPruneIntervalMs });
   let closing: Promise<void> | null = null;
   const counters = createCounterStore(pool);
+  const detections = createDetectionStore(pool);
+  const identities = createIdentityStore(pool);
+  const riskHistory = createRiskHistoryStore(pool);
 
   return {
     users: createUserStore(pool),
-    identities: createIdentityStore(pool),
+    identities,
     signIns: createSignInStore(pool),
-    detections: createDetectionStore(pool),
+    detections,
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
-    evaluation: createEvaluationStore(pool, counters),
+    evaluation: createEvaluationStore(pool, { counters, detections, identities, riskHistory }),
     learning: createLearningStore(pool),
     attempts: createAttemptStore(pool),
     leaks: createLeakStore(pool),
@@ -92,7 +95,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     sessions,
     audit: createAuditStore(pool),
     apiTokens: createApiTokenStore(pool),
-    riskHistory: createRiskHistoryStore(pool),
+    riskHistory,
     reports: createReportStore(pool),
     detectionActions: createDetectionAdminStore(pool),
     async ping() {

@@ -48,16 +48,44 @@ export function toDetection(row: DetectionRow): Detection {
   return detection;
 }
 
-export function createDetectionStore(db: Db): DetectionStore {
+export interface SqliteDetectionStore extends DetectionStore {
+  /** addDetections, run inside the caller's transaction (evaluation.recordEvaluated). */
+  addDetectionsWithin(...args: Parameters<DetectionStore['addDetections']>): Detection[];
+}
+
+export function createDetectionStore(db: Db): SqliteDetectionStore {
   const insert = db.prepare<[DetectionRow]>(
     `INSERT INTO detections (id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status,
        closed_by, created_at, updated_at)
      VALUES (@id, @user_id, @sign_in_id, @type, @level, @timing, @scope, @reason, @evidence, @status,
        @closed_by, @created_at, @updated_at)`,
   );
-  const insertAll = db.transaction((rows: DetectionRow[]) => {
+  const addDetectionsWithin: SqliteDetectionStore['addDetectionsWithin'] = (
+    userId,
+    signInId,
+    drafts,
+    now,
+  ) => {
+    const rows = drafts.map((draft): DetectionRow => ({
+      id: randomUUID(),
+      user_id: userId,
+      sign_in_id: signInId,
+      type: draft.type,
+      level: draft.level,
+      timing: draft.timing,
+      scope: draft.scope,
+      reason: draft.reason,
+      evidence: draft.evidence === undefined ? null : JSON.stringify(draft.evidence),
+      status: 'active',
+      closed_by: null,
+      created_at: now,
+      updated_at: now,
+    }));
     for (const row of rows) insert.run(row);
-  });
+    return rows.map(toDetection);
+  };
+  // One transaction: a sign-in's detections are stored together or not at all.
+  const insertAll = db.transaction(addDetectionsWithin);
   // rowid keeps insertion order among detections created in the same millisecond.
   const active = db.prepare<[string], DetectionRow>(
     `SELECT * FROM detections WHERE user_id = ? AND status = 'active' ORDER BY created_at, rowid`,
@@ -90,24 +118,10 @@ export function createDetectionStore(db: Db): DetectionStore {
   );
 
   return {
+    addDetectionsWithin,
+
     async addDetections(userId, signInId, drafts, now) {
-      const rows = drafts.map((draft): DetectionRow => ({
-        id: randomUUID(),
-        user_id: userId,
-        sign_in_id: signInId,
-        type: draft.type,
-        level: draft.level,
-        timing: draft.timing,
-        scope: draft.scope,
-        reason: draft.reason,
-        evidence: draft.evidence === undefined ? null : JSON.stringify(draft.evidence),
-        status: 'active',
-        closed_by: null,
-        created_at: now,
-        updated_at: now,
-      }));
-      insertAll(rows);
-      return rows.map(toDetection);
+      return insertAll(userId, signInId, drafts, now);
     },
 
     async activeDetections(userId) {

@@ -1,19 +1,25 @@
 /**
  * A sign-in's evaluation in two transactions: its five reads in one read transaction (one snapshot,
- * one WAL read lock), and its sign-in row, the lesson of a sign-in allowed at once and its counter
- * writes in one immediate transaction (one commit). The sub-stores' methods are async only in signature
+ * one WAL read lock), and its sign-in row, the lesson of a sign-in allowed at once, its counter
+ * writes, its detections and the user's new risk in one immediate transaction (one commit). The sub-stores' methods are async only in signature
  * (better-sqlite3 is synchronous), so each has run its statement by the time it returns its promise,
  * inside the transaction.
  */
 import type { EvaluatedWrite, EvaluationStore, Store } from '../types.js';
 import type { SqliteCounterStore } from './counters.js';
+import type { SqliteDetectionStore } from './detections.js';
+import type { SqliteIdentityStore } from './identities.js';
+import type { SqliteRiskHistoryStore } from './riskHistory.js';
 import { familiarityLearner } from './familiarity.js';
 import { populationRecorder } from './population.js';
 import { signInRecorder } from './signIns.js';
 import type { Db } from './util.js';
 
-type Parts = Pick<Store, 'signIns' | 'population' | 'identities' | 'detections' | 'familiarity' | 'users'> & {
+type Parts = Pick<Store, 'signIns' | 'population' | 'familiarity' | 'users'> & {
   counters: SqliteCounterStore;
+  detections: SqliteDetectionStore;
+  identities: SqliteIdentityStore;
+  riskHistory: SqliteRiskHistoryStore;
 };
 
 export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
@@ -30,13 +36,21 @@ export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
   const recordSignIn = signInRecorder(db);
   const learnFamiliar = familiarityLearner(db);
   const recordPopulation = populationRecorder(db);
-  const recordAll = db.transaction(({ record, lesson, counters, at }: EvaluatedWrite) => {
+  const recordAll = db.transaction(({ record, lesson, counters, risk, at }: EvaluatedWrite) => {
     recordSignIn(record);
     if (lesson) {
       learnFamiliar(lesson.userId, lesson.lesson.familiar, at);
       recordPopulation(lesson.lesson.population, lesson.lesson.newUser);
     }
     parts.counters.applyWithin(counters, at);
+    if (risk) {
+      if (risk.drafts.length > 0)
+        parts.detections.addDetectionsWithin(risk.userId, risk.signInId, risk.drafts, at);
+      if (risk.change) {
+        parts.identities.updateIdentityWithin(risk.userId, risk.change.patch, at);
+        parts.riskHistory.appendWithin(risk.change.history);
+      }
+    }
   });
   const readForEvaluation: EvaluationStore['readForEvaluation'] = async (userId, before, features) => {
     const [familiar, lastSuccess, population, identity, active] = await Promise.all(

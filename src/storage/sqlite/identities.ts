@@ -60,7 +60,12 @@ const PATCHABLE = [
 
 type Params = Record<string, string | number | null>;
 
-export function createIdentityStore(db: Db): IdentityStore {
+export interface SqliteIdentityStore extends IdentityStore {
+  /** updateIdentity, synchronous, to run inside a caller's transaction (evaluation.recordEvaluated). */
+  updateIdentityWithin(...args: Parameters<IdentityStore['updateIdentity']>): Identity;
+}
+
+export function createIdentityStore(db: Db): SqliteIdentityStore {
   const select = db.prepare<[string], IdentityRow>(`SELECT * FROM identities WHERE user_id = ?`);
 
   // One statement for every patch shape: each column carries a "was it in the patch" flag, so a patch
@@ -102,23 +107,29 @@ export function createIdentityStore(db: Db): IdentityStore {
     `SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ?`,
   );
 
+  const updateIdentityWithin: SqliteIdentityStore['updateIdentityWithin'] = (userId, patch, now) => {
+    const defaults = defaultIdentity(userId);
+    const params: Params = { userId, now };
+    for (const [field, column] of PATCHABLE) {
+      // An explicit `undefined` in the patch means "leave alone", like an absent key.
+      const given = patch[field] !== undefined;
+      const value = given ? (patch[field] ?? null) : defaults[field];
+      params[column] = typeof value === 'boolean' ? toInt(value) : value;
+      params[`set_${column}`] = toInt(given);
+    }
+    return toIdentity(upsert.get(params)!);
+  };
+
   return {
     async getIdentity(userId) {
       const row = select.get(userId);
       return row ? toIdentity(row) : defaultIdentity(userId);
     },
 
+    updateIdentityWithin,
+
     async updateIdentity(userId, patch, now) {
-      const defaults = defaultIdentity(userId);
-      const params: Params = { userId, now };
-      for (const [field, column] of PATCHABLE) {
-        // An explicit `undefined` in the patch means "leave alone", like an absent key.
-        const given = patch[field] !== undefined;
-        const value = given ? (patch[field] ?? null) : defaults[field];
-        params[column] = typeof value === 'boolean' ? toInt(value) : value;
-        params[`set_${column}`] = toInt(given);
-      }
-      return toIdentity(upsert.get(params)!);
+      return updateIdentityWithin(userId, patch, now);
     },
 
     async advanceTotpStep(userId, step) {

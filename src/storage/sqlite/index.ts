@@ -79,6 +79,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     familiarity: createFamiliarityStore(db),
     users: createUserStore(db),
     counters: createCounterStore(db),
+    riskHistory: createRiskHistoryStore(db),
   };
   return {
     ...parts,
@@ -93,7 +94,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     sessions,
     audit: createAuditStore(db),
     apiTokens: createApiTokenStore(db),
-    riskHistory: createRiskHistoryStore(db),
     reports: createReportStore(db),
     detectionActions: createDetectionAdminStore(db),
     async ping() {

@@ -14,7 +14,12 @@ interface HistoryRow {
   cause: string;
 }
 
-export function createRiskHistoryStore(db: Db): RiskHistoryStore {
+export interface SqliteRiskHistoryStore extends RiskHistoryStore {
+  /** appendRiskHistory, synchronous, to run inside a caller's transaction (evaluation.recordEvaluated). */
+  appendWithin(entry: Parameters<RiskHistoryStore['appendRiskHistory']>[0]): void;
+}
+
+export function createRiskHistoryStore(db: Db): SqliteRiskHistoryStore {
   const insert = db.prepare<unknown[]>(
     `INSERT INTO risk_history (user_id, at, level_from, level_to, state_from, state_to, cause)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -22,17 +27,22 @@ export function createRiskHistoryStore(db: Db): RiskHistoryStore {
   const forUser = db.prepare<[string, number], HistoryRow>(
     `SELECT * FROM risk_history WHERE user_id = ? ORDER BY seq DESC LIMIT ?`,
   );
+  const appendWithin: SqliteRiskHistoryStore['appendWithin'] = (entry) => {
+    insert.run(
+      entry.userId,
+      entry.at,
+      entry.from.level,
+      entry.to.level,
+      entry.from.state,
+      entry.to.state,
+      JSON.stringify(entry.cause),
+    );
+  };
   return {
+    appendWithin,
+
     async appendRiskHistory(entry) {
-      insert.run(
-        entry.userId,
-        entry.at,
-        entry.from.level,
-        entry.to.level,
-        entry.from.state,
-        entry.to.state,
-        JSON.stringify(entry.cause),
-      );
+      appendWithin(entry);
     },
     async riskHistory(userId, limit) {
       return forUser.all(userId, limit).map((row) => ({
