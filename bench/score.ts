@@ -28,6 +28,7 @@
  *   BENCH_SCORE_EVALUATIONS=2000     timed evaluations per size
  *   BENCH_SCORE_CHECKPOINT=inline    WAL checkpoints inside commits (SQLite's own) instead of the worker
  *   BENCH_SCORE_BUILT=<dir>          keep the built history there and reuse it next time (bench/score/reuse.ts)
+ *   BENCH_SCORE_BUILD_ONLY=1         with BENCH_SCORE_BUILT: build and keep the history, measure nothing
  */
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -188,6 +189,12 @@ async function main(): Promise<void> {
         stats,
       }));
       keepHistory(process.env.BENCH_SCORE_BUILT, historyKey, dir, kept);
+    }
+    if (process.env.BENCH_SCORE_BUILD_ONLY === '1' && process.env.BENCH_SCORE_BUILT) {
+      console.log(
+        `\nhistory kept in ${process.env.BENCH_SCORE_BUILT}; BENCH_SCORE_BUILD_ONLY=1: nothing measured`,
+      );
+      return;
     }
     const rows = built[built.length - 1]?.signInRows ?? 0;
 
