@@ -3,7 +3,7 @@
  * parsed with a small limit, CSRF synchroniser tokens on every state-changing request.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import { csrfSync } from 'csrf-sync';
 
 declare module 'express-serve-static-core' {
@@ -15,23 +15,66 @@ declare module 'express-serve-static-core' {
 
 export const FORM_LIMIT_BYTES = 16 * 1024;
 
-export function securityHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        scriptSrc: ["'self'"], // static/riskgate.js only: no inline script, no eval
-        imgSrc: ["'self'", 'data:'], // the MFA QR code is a data: PNG
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
+type HeaderStep = readonly [name: string, value: string | null];
+
+/**
+ * helmet's headers, worked out once instead of on every request. With static options helmet sets the
+ * same headers to the same values on every response; this runs it once against a recording response
+ * and replays what it did (same headers, same values, same order, the same removals). The request it
+ * is given throws on any read, so options whose headers would depend on the request (a CSP directive
+ * computed per request, such as a nonce) fail at startup instead of being frozen to one value.
+ */
+export function fixedHeaders(options?: Readonly<HelmetOptions>): RequestHandler {
+  const steps: HeaderStep[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void steps.push([name, String(value)]),
+    removeHeader: (name: string) => void steps.push([name, null]),
+  };
+  const untouchable = new Proxy(
+    {},
+    {
+      get: (_target, property) => {
+        throw new Error(
+          `fixedHeaders: helmet read request.${String(property)}; these headers are per request`,
+        );
       },
     },
-    referrerPolicy: { policy: 'same-origin' },
-    crossOriginEmbedderPolicy: false,
+  );
+  let done = false;
+  helmet(options)(untouchable as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    done = true;
   });
+  if (!done) throw new Error('fixedHeaders: helmet did not finish synchronously');
+  return (_req, res, next) => {
+    for (const [name, value] of steps) {
+      if (value === null) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
+}
+
+/** The helmet options of Riskgate's own pages (exported so a test can hold fixedHeaders to helmet). */
+export const SECURITY_HEADER_OPTIONS: Readonly<HelmetOptions> = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'self'"],
+      scriptSrc: ["'self'"], // static/riskgate.js only: no inline script, no eval
+      imgSrc: ["'self'", 'data:'], // the MFA QR code is a data: PNG
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  referrerPolicy: { policy: 'same-origin' },
+  crossOriginEmbedderPolicy: false,
+};
+
+export function securityHeaders(): RequestHandler {
+  return fixedHeaders(SECURITY_HEADER_OPTIONS);
 }
 
 /** Riskgate pages must never be cached: they carry per-session tokens and one-time codes. */
