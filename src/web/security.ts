@@ -17,35 +17,44 @@ export const FORM_LIMIT_BYTES = 16 * 1024;
 
 type HeaderStep = readonly [name: string, value: string | null];
 
-/**
- * helmet's headers, worked out once instead of on every request. With static options helmet sets the
- * same headers to the same values on every response; this runs it once against a recording response
- * and replays what it did (same headers, same values, same order, the same removals). The request it
- * is given throws on any read, so options whose headers would depend on the request (a CSP directive
- * computed per request, such as a nonce) fail at startup instead of being frozen to one value.
- */
-export function fixedHeaders(options?: Readonly<HelmetOptions>): RequestHandler {
+/** A stand-in that throws on any read but the ones allowed, naming what was read. */
+function onlyThese(what: string, allowed: Record<string, unknown>): object {
+  return new Proxy(allowed, {
+    get: (target, property) => {
+      if (typeof property === 'string' && Object.hasOwn(target, property)) return target[property];
+      throw new Error(`fixedHeaders: helmet read ${what}.${String(property)}; these headers are per request`);
+    },
+  });
+}
+
+/** What helmet does to one response, recorded: each header set (with its value) or removed, in order. */
+function recordHelmet(options: Readonly<HelmetOptions> | undefined): HeaderStep[] {
   const steps: HeaderStep[] = [];
-  const recorder = {
+  const res = onlyThese('response', {
     setHeader: (name: string, value: unknown) => void steps.push([name, String(value)]),
     removeHeader: (name: string) => void steps.push([name, null]),
-  };
-  const untouchable = new Proxy(
-    {},
-    {
-      get: (_target, property) => {
-        throw new Error(
-          `fixedHeaders: helmet read request.${String(property)}; these headers are per request`,
-        );
-      },
-    },
-  );
+  });
   let done = false;
-  helmet(options)(untouchable as Request, recorder as unknown as Response, (error?: unknown) => {
+  helmet(options)(onlyThese('request', {}) as Request, res as Response, (error?: unknown) => {
     if (error) throw error instanceof Error ? error : new Error(String(error));
     done = true;
   });
   if (!done) throw new Error('fixedHeaders: helmet did not finish synchronously');
+  return steps;
+}
+
+/**
+ * helmet's headers, worked out once instead of on every request. With static options helmet sets the
+ * same headers to the same values on every response; this runs it against a recording response and
+ * replays what it did (same headers, same values, same order, the same removals). Options whose
+ * headers could differ between requests fail at startup instead of being frozen to one value: helmet
+ * is given a request and response that throw on any read, and is run twice, so a CSP directive
+ * computed per request (a nonce) is refused whether it reads the request or not.
+ */
+export function fixedHeaders(options?: Readonly<HelmetOptions>): RequestHandler {
+  const steps = recordHelmet(options);
+  if (JSON.stringify(recordHelmet(options)) !== JSON.stringify(steps))
+    throw new Error('fixedHeaders: helmet set other headers the second time; these headers are per request');
   return (_req, res, next) => {
     for (const [name, value] of steps) {
       if (value === null) res.removeHeader(name);
