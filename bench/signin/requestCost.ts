@@ -1,11 +1,13 @@
 /**
  * What Riskgate adds to every request, in server CPU: protected pages and sign-in POSTs sent to the
  * Riskgate demo app and to the bare baseline app (`npx tsx bench/signin/requestCost.ts [pages]
- * [sign-ins] [rounds] [concurrency]`, per variant and round; defaults 1000, 20, 10, 16). Both servers run on one SQLite file in a temp folder,
- * each in its own process; the windows are interleaved R B B R per round so drifting machine load hits
- * both alike. CPU is read from /proc (user + system, every thread) around each window, so it counts
- * only the measured requests (the sign-in page GETs a Riskgate POST needs are made before its window).
- * Prints CPU per request in µs and the Riskgate/baseline ratio. Nothing is asserted.
+ * [sign-ins] [rounds] [in flight]`: pages and sign-ins per variant and round, defaults 1000, 20, 10
+ * rounds, 16 requests in flight). Both servers run on one SQLite file in a temp folder, each in its
+ * own process (pinned to the same core where taskset exists); the windows are interleaved R B B R per
+ * round so drifting machine load hits both alike. CPU is read from /proc (user + system, every thread)
+ * around each window, so it counts only the measured requests (the sign-in page GETs a Riskgate POST
+ * needs are made before its window). Prints CPU per request in µs and the Riskgate/baseline ratio,
+ * over all rounds and per round. Nothing is asserted. See docs/benchmarks.md ("Profile").
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
