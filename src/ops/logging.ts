@@ -14,7 +14,8 @@ export const REDACTED = '[redacted]';
 const SECRET_KEYS = ['password', 'newPassword', 'confirmPassword', 'code', '_csrf', 'totpSecret', 'secret'];
 
 /**
- * Header paths under both `req` (pino-http's binding) and a bare `headers` object a handler may log.
+ * Header paths under both `req` (a request object logged whole, not through requestLogging's
+ * whitelist) and a bare `headers` object a handler may log.
  * Depth is bounded on purpose: each wildcard level multiplies the work pino does on every line.
  */
 export const REDACT_PATHS: readonly string[] = [
