@@ -76,7 +76,7 @@ declare module 'node:http' {
   interface IncomingMessage {
     /** The request id: the `reqId` of every line this request writes, echoed in X-Request-Id. */
     id: string;
-    /** A child logger that stamps `reqId` on every line (created on first use). */
+    /** A child logger that stamps `reqId` on every line (at level silent, the request logger itself). */
     log: Logger;
   }
 }
