@@ -2,14 +2,14 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import ejs from 'ejs';
-import helmet from 'helmet';
 import type { Riskgate } from '../riskgate.js';
 import { VIEWS_DIR } from '../paths.js';
+import { fixedHeaders } from '../web/security.js';
 
 export function createDemoApp(riskgate: Riskgate, viewsDir: string = VIEWS_DIR): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(fixedHeaders()); // helmet's defaults, computed once
   app.use(riskgate.operations); // probes and metrics: no session, no request log line each
   app.use(riskgate.requestLogging);
   app.use(riskgate.session);

@@ -4,10 +4,9 @@
  * Secrets are redacted here, centrally, so a careless `log.info({ body })` elsewhere cannot leak them.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import pino, { type DestinationStream, type Level, type LevelWithSilent, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 export const REDACTED = '[redacted]';
 
@@ -15,7 +14,8 @@ export const REDACTED = '[redacted]';
 const SECRET_KEYS = ['password', 'newPassword', 'confirmPassword', 'code', '_csrf', 'totpSecret', 'secret'];
 
 /**
- * Header paths under both `req` (pino-http's binding) and a bare `headers` object a handler may log.
+ * Header paths under both `req` (a request object logged whole, not through requestLogging's
+ * whitelist) and a bare `headers` object a handler may log.
  * Depth is bounded on purpose: each wildcard level multiplies the work pino does on every line.
  */
 export const REDACT_PATHS: readonly string[] = [
@@ -72,40 +72,83 @@ function pathOnly(url: unknown): string | undefined {
   return path.replace(TOKEN_IN_PATH, `/$1/${REDACTED}`);
 }
 
-interface SerializedRequest {
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id: the `reqId` of every line this request writes, echoed in X-Request-Id. */
+    id: string;
+    /** A child logger that stamps `reqId` on every line (at level silent, the request logger itself). */
+    log: Logger;
+  }
+}
+
+interface LoggedRequest {
   method?: string;
   url?: string;
-  remoteAddress?: string;
+  originalUrl?: string;
+  socket?: { remoteAddress?: string };
+}
+
+/** Whitelists, not blacklists: headers, query, params and bodies are never serialised. */
+function serializeRequest(req: LoggedRequest): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: pathOnly(req.originalUrl ?? req.url),
+    remoteAddress: req.socket?.remoteAddress,
+  };
+}
+
+function serializeResponse(res: { statusCode?: number; headersSent?: boolean }): Record<string, unknown> {
+  // Before the headers go out the status is not decided yet (as pino-http logged it: null).
+  return { statusCode: res.headersSent === false ? null : res.statusCode };
 }
 
 /**
  * Per-request logging. Mount first so every later middleware and route can use `req.log`. Lines
  * written through `req.log` carry `reqId`; the completion line adds method, path, status and time.
+ *
+ * It runs on every request, so it does only what the level asks for: at level 'silent' (nothing is
+ * ever written) `req.log` is the request logger itself instead of a child per request, and below
+ * 'error' no completion line is prepared. The level is the one the logger had when this middleware
+ * was made, as with pino-http before. Redaction is the logger's own and applies to every line.
+ * `req.log` is a plain property on purpose: an accessor defined on each request object made V8 treat
+ * every request as a new shape, which cost more than the child logger it saved.
  */
 export function requestLogging(logger: Logger): RequestHandler {
-  const middleware = pinoHttp({
-    logger,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = requestIdFor(req);
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    // req.log gets only { reqId }: handler lines stay short; the completion line carries the request.
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'reqId' },
-    serializers: {
-      // Whitelists, not blacklists: headers, query, params and bodies are never serialised.
-      req: (req: SerializedRequest): SerializedRequest => ({
-        method: req.method,
-        url: pathOnly(req.url),
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      // pino-http installs its own err serializer on the child otherwise, losing errorCode.
-      err: serializeError,
-    },
-    customLogLevel: (_req, res, error): Level =>
-      error !== undefined || res.statusCode >= 500 ? 'error' : 'info',
-  });
-  return (req, res, next) => middleware(req, res, next);
+  // Handlers that log a request, response or error object get the same whitelists as the line.
+  const base = logger.child(
+    {},
+    { serializers: { req: serializeRequest, res: serializeResponse, err: serializeError } },
+  );
+  return (req, res, next) => {
+    const id = requestIdFor(req);
+    res.setHeader(REQUEST_ID_HEADER, id);
+    req.id = id;
+    // A silent logger writes nothing, through any child: no child (and no id on lines) to make.
+    const log = base.isLevelEnabled('fatal') ? base.child({ reqId: id }) : base;
+    req.log = log;
+    // 'error' is the highest level a completion line is written at: below it, nothing to prepare.
+    if (base.isLevelEnabled('error')) {
+      const started = Date.now();
+      const done = (error?: unknown) => {
+        res.off('finish', done);
+        res.off('close', done);
+        res.off('error', done);
+        const failed = error !== undefined || res.statusCode >= 500;
+        const level: Level = failed ? 'error' : 'info';
+        if (!base.isLevelEnabled(level)) return;
+        const responseTime = Date.now() - started;
+        if (failed) {
+          const err = error ?? new Error(`failed with status code ${res.statusCode}`);
+          log[level]({ req, res, err, responseTime }, 'request errored');
+          return;
+        }
+        const finished = !req.readableAborted && res.writableEnded;
+        log[level]({ req, res, responseTime }, finished ? 'request completed' : 'request aborted');
+      };
+      res.on('finish', done);
+      res.on('close', done);
+      res.on('error', done);
+    }
+    next();
+  };
 }

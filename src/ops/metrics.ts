@@ -142,11 +142,27 @@ export function createMetrics(): Metrics {
     countDecision: (decision) => decisions.inc({ decision }),
     countDetection: (type, level) => detections.inc({ type, level }),
     countFlowOutcome: (flow, outcome) => flowOutcomes.inc({ flow, outcome }),
-    httpMetrics: () => (req, res, next) => {
-      const stop = httpSeconds.startTimer();
-      // The route is read at the end: it is only known once a router has matched the request.
-      res.once('finish', () => stop({ method: req.method, route: routeLabel(req), status: res.statusCode }));
-      next();
+    httpMetrics: () => {
+      // One labelled series per method, status and route, looked up once: this runs on every request.
+      const series = new Map<string, (seconds: number) => void>();
+      const seriesOf = (method: string, status: number, route: string) => {
+        const key = `${method} ${status} ${route}`;
+        let observe = series.get(key);
+        if (!observe) {
+          const labelled = httpSeconds.labels({ method, route, status });
+          observe = (seconds) => labelled.observe(seconds);
+          series.set(key, observe);
+        }
+        return observe;
+      };
+      return (req, res, next) => {
+        const started = performance.now();
+        // The route is read at the end: it is only known once a router has matched the request.
+        res.on('finish', () =>
+          seriesOf(req.method, res.statusCode, routeLabel(req))((performance.now() - started) / 1000),
+        );
+        next();
+      };
     },
     handler: () => async (_req, res) => {
       try {

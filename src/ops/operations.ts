@@ -13,6 +13,9 @@ import type { Metrics } from './metrics.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
+/** Every path below is one of these (healthRoutes: /healthz, /readyz; here: /metrics). */
+const OPERATIONS_PATH = /healthz|readyz|metrics/i;
+
 /**
  * A reverse proxy on the same host makes every internet request arrive from loopback; a request it
  * forwarded says so in a header, and is not a local one.
@@ -41,6 +44,10 @@ export function operationsRouter(options: {
   logger: Logger;
 }): Router {
   const router = Router();
+  // Mounted at the root, this router sees every request of the app: the rest leave it at once
+  // (next('router')) instead of walking its routes. A loose filter (any case, any trailing part),
+  // so every path a route below could match still gets there.
+  router.use((req, _res, next) => (OPERATIONS_PATH.test(req.path) ? next() : next('router')));
   router.use(
     healthRoutes({
       ping: options.ping,

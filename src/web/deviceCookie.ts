@@ -19,17 +19,25 @@ export function deviceCookieName(secure: boolean): string {
 }
 const FOUR_HUNDRED_DAYS_MS = 400 * 24 * 60 * 60 * 1000;
 
+/** The first cookie called `name` in the Cookie header (scanned in place: this runs on every page). */
 function readCookie(req: Request, name: string): string | null {
   const header = req.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(rest.join('='));
-    } catch {
-      return null; // broken percent-encoding is no device id, not a server error
+  if (!header || !header.includes(name)) return null;
+  let start = 0;
+  while (start <= header.length) {
+    const semicolon = header.indexOf(';', start);
+    const end = semicolon === -1 ? header.length : semicolon;
+    const part = header.slice(start, end).trim();
+    const equals = part.indexOf('=');
+    if ((equals === -1 ? part : part.slice(0, equals)) === name) {
+      try {
+        return decodeURIComponent(equals === -1 ? '' : part.slice(equals + 1));
+      } catch {
+        return null; // broken percent-encoding is no device id, not a server error
+      }
     }
+    if (semicolon === -1) break;
+    start = end + 1;
   }
   return null;
 }

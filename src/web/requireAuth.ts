@@ -4,12 +4,13 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import type { DetectionDraft } from '../domain/risk.js';
 import type { RiskService } from '../remediation/riskService.js';
 import { detectSessionAnomaly } from '../risk/detectors/sessionAnomaly.js';
 import { clientIp, type TrustFunction } from '../signals/clientIp.js';
 import { networkOf } from '../signals/network.js';
 import { deviceIdOf } from './deviceCookie.js';
-import { destroySession } from './session.js';
+import { destroySession, type RiskgateSessionData } from './session.js';
 
 export interface RequireAuthDeps {
   basePath: string;
@@ -34,7 +35,24 @@ function toSignIn(req: Request, res: Response, basePath: string): void {
 }
 
 export function createRequireAuth(deps: RequireAuthDeps): RequestHandler {
-  return async (req, res, next) => {
+  /** The session was replayed from another browser: record it, end the session, send to sign-in. */
+  const endReplayed = async (
+    req: Request,
+    res: Response,
+    state: RiskgateSessionData,
+    anomaly: DetectionDraft,
+  ) => {
+    const userId = state.userId!;
+    await deps.risk.addDetections(userId, state.signInId ?? null, [anomaly], deps.now());
+    deps.logger.warn(
+      { event: 'sessionAnomaly', userId, signInId: state.signInId },
+      'session used from another browser: ended',
+    );
+    await destroySession(req);
+    toSignIn(req, res, deps.basePath);
+  };
+  // Synchronous unless a replay is found: the common case makes no promise on every page.
+  return (req, res, next) => {
     if (!req.session) {
       return next(
         new Error('Riskgate: requireAuth needs the session middleware (app.use(riskgate.session)) before it'),
@@ -48,12 +66,6 @@ export function createRequireAuth(deps: RequireAuthDeps): RequestHandler {
     if (state.deviceId === undefined || presented === state.deviceId) return next();
     const anomaly = detectSessionAnomaly(state.deviceId, presented, networkOf(clientIp(req, deps.trust)));
     if (!anomaly) return next();
-    await deps.risk.addDetections(state.userId, state.signInId ?? null, [anomaly], deps.now());
-    deps.logger.warn(
-      { event: 'sessionAnomaly', userId: state.userId, signInId: state.signInId },
-      'session used from another browser: ended',
-    );
-    await destroySession(req);
-    toSignIn(req, res, deps.basePath);
+    return endReplayed(req, res, state, anomaly);
   };
 }

@@ -85,7 +85,15 @@ export function createSessionMiddleware(options: {
   return (req, res, next) => {
     inner(req, res, (error?: unknown) => {
       if (error !== undefined && error !== null) return failed(req, res, next, error);
-      enforceLifetime(req, options).then(
+      let ending: Promise<void> | null;
+      try {
+        ending = enforceLifetime(req, options);
+      } catch (lifetimeError) {
+        return failed(req, res, next, lifetimeError);
+      }
+      // A live or anonymous session goes on in this tick: no promise on every request.
+      if (ending === null) return next();
+      ending.then(
         () => next(),
         (lifetimeError: unknown) => failed(req, res, next, lifetimeError),
       );
@@ -96,25 +104,25 @@ export function createSessionMiddleware(options: {
 /**
  * Runs on every request, before any route: a signed-in session past a limit is ended here (its store
  * entry destroyed, so a replayed cookie finds nothing) and the request goes on anonymous, which sends
- * protected routes to sign-in. A live one records its use when the idle limit needs it.
+ * protected routes to sign-in. A live one records its use when the idle limit needs it. Returns the
+ * ending's promise, or null when there was nothing to wait for.
  */
-async function enforceLifetime(
+function enforceLifetime(
   req: Request,
   options: Pick<Parameters<typeof createSessionMiddleware>[0], 'lifetime' | 'now' | 'onEnded'>,
-): Promise<void> {
+): Promise<void> | null {
   const state = req.session?.riskgate;
-  if (!state?.userId) return;
+  if (!state?.userId) return null;
   const now = options.now();
   const ended = sessionEnd(state, options.lifetime, now);
   if (ended) {
     const userId = state.userId;
-    await regenerate(req);
-    options.onEnded?.(req, ended, userId);
-    return;
+    return regenerate(req).then(() => options.onEnded?.(req, ended, userId));
   }
   // Read from the store: a save of it later in this request must not revive it if it ends meanwhile.
   markLoaded(req.session);
   if (shouldMarkSeen(state, options.lifetime, now)) state.seenAt = now;
+  return null;
 }
 
 /** Promise wrappers: a new session id on every privilege change defeats session fixation. */

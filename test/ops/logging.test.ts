@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express, { type Express } from 'express';
 import request from 'supertest';
@@ -199,6 +202,90 @@ describe('ops logging', () => {
       const line = await log.waitFor((l) => l.msg === 'store failed');
       expect(line.err).to.include({ message: 'gone', errorCode: 'ECONNRESET' });
     });
+  });
+
+  describe('only the work the level asks for', () => {
+    it('at level silent writes nothing, yet req.log works and the id is still echoed', async () => {
+      const app = express();
+      app.use(requestLogging(createLogger('silent', log)));
+      app.get('/work', (req, res) => {
+        req.log.warn({ password: 'hunter2' }, 'handler line');
+        res.status(500).send('failed');
+      });
+      const res = await request(app).get('/work').expect(500);
+      expect(res.headers['x-request-id']).to.match(UUID);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(log.raw).to.deep.equal([]);
+    });
+
+    it('at level error writes a completion line for server errors only', async () => {
+      const app = express();
+      app.use(requestLogging(createLogger('error', log)));
+      app.get('/ok', (_req, res) => void res.send('ok'));
+      app.get('/boom', (_req, res) => void res.status(503).send('down'));
+      await request(app).get('/ok').set('X-Request-Id', 'fine').expect(200);
+      await request(app).get('/boom').set('X-Request-Id', 'broken').expect(503);
+      const line = await log.waitFor((l) => l.reqId === 'broken');
+      expect(line).to.include({ level: 50, msg: 'request errored' });
+      expect(line.responseTime).to.be.a('number');
+      expect(line.res).to.deep.equal({ statusCode: 503 });
+      expect(line.err).to.include({ message: 'failed with status code 503' });
+      expect(log.lines.map((l) => l.reqId)).to.deep.equal(['broken']);
+    });
+  });
+
+  it('a request or response a handler logs through req.log is whitelisted like the completion line', async () => {
+    const app = appWithLogging(log, (a) =>
+      a.get('/objects', (req, res) => {
+        req.log.info({ req, res }, 'objects');
+        res.send('ok');
+      }),
+    );
+    await request(app)
+      .get('/objects?token=abc123')
+      .set('Cookie', 'riskgate.sid=s%3Asession-value')
+      .set('Authorization', 'Bearer token-value')
+      .expect(200);
+    const line = await log.waitFor((l) => l.msg === 'objects');
+    expect(line.req).to.have.keys(['method', 'url', 'remoteAddress']);
+    expect(line.req).to.include({ method: 'GET', url: '/objects' });
+    // Logged before the answer went out: no status yet.
+    expect(line.res).to.deep.equal({ statusCode: null });
+    for (const leaked of ['abc123', 'session-value', 'token-value'])
+      expect(log.text()).not.to.contain(leaked);
+  });
+
+  it('a client that leaves before the answer gets a "request aborted" line with its id', async () => {
+    let arrived!: () => void;
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const app = appWithLogging(log, (a) =>
+      a.get('/slow', async (_req, res) => {
+        arrived();
+        await released;
+        if (!res.destroyed) res.send('late');
+      }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = http.get({
+        host: '127.0.0.1',
+        port,
+        path: '/slow',
+        headers: { 'X-Request-Id': 'gone' },
+      });
+      client.on('error', () => undefined);
+      await inHandler;
+      client.destroy();
+      const line = await log.waitFor((l) => l.reqId === 'gone');
+      expect(line).to.include({ msg: 'request aborted', level: 30 });
+    } finally {
+      release();
+      server.close();
+    }
   });
 
   it('createLogger names lines "riskgate" and honours the level', () => {

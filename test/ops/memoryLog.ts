@@ -17,7 +17,7 @@ export class MemoryLog extends Writable {
     return this.raw.join('\n');
   }
 
-  /** pino-http writes its completion line on the response's `finish`, which can trail the client. */
+  /** The completion line is written on the response's `finish`, which can trail the client. */
   async waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 1000) {
     const until = Date.now() + timeoutMs;
     for (;;) {

@@ -105,6 +105,28 @@ describe('ops metrics', () => {
       expect(text).not.to.contain('page-1');
     });
 
+    it('keeps series apart by method and status on one route, and counts on after a registry reset', async () => {
+      const metrics = createMetrics();
+      const app = appWith(metrics);
+      await request(app).get('/users/1').expect(200);
+      await request(app).post('/riskgate/flow/a').expect(303);
+      await request(app).post('/riskgate/flow/b').expect(303);
+      let text = await scrape(metrics);
+      expect(text).to.contain(
+        'riskgate_http_request_duration_seconds_count{method="GET",route="/users/:id",status="200"} 1',
+      );
+      expect(text).to.contain(
+        'riskgate_http_request_duration_seconds_count{method="POST",route="/riskgate/flow/:state",status="303"} 2',
+      );
+      metrics.register.resetMetrics();
+      await request(app).get('/users/2').expect(200);
+      text = await scrape(metrics);
+      expect(text).to.contain(
+        'riskgate_http_request_duration_seconds_count{method="GET",route="/users/:id",status="200"} 1',
+      );
+      expect(text).not.to.contain('route="/riskgate/flow/:state"');
+    });
+
     it("keeps the route pattern when a handler error reaches Express's final handler (500)", async () => {
       const metrics = createMetrics();
       await request(appWith(metrics)).get('/broken/7').expect(500);
