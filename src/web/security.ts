@@ -116,6 +116,9 @@ export function formBody(): RequestHandler {
 
 export function createCsrf() {
   return csrfSync({
+    // 256 random bits (64 hex characters) are far beyond guessing; csrf-sync's default of 128 bytes
+    // put 256 characters into every session and twice into every page with a form.
+    size: 32,
     getTokenFromRequest: (req) => {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf;
       return typeof token === 'string' ? token : undefined;

@@ -127,4 +127,16 @@ describe('security: CSRF on every state-changing route', function () {
       ).to.not.deep.equal(before);
     });
   }
+
+  it('a token is 256 random bits: 64 hex characters, different for each session', async () => {
+    s = await startLiveServer();
+    const tokens = [];
+    for (const ip of [IP.london, IP.paris]) {
+      const client = s.client(ip);
+      await client.get('/auth/sign-in');
+      tokens.push(client.hidden('_csrf'));
+    }
+    for (const token of tokens) expect(token).to.match(/^[0-9a-f]{64}$/);
+    expect(tokens[0]).to.not.equal(tokens[1]);
+  });
 });
