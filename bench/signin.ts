@@ -20,7 +20,6 @@
  * Throttle limits are raised far out of reach for the Riskgate servers (one client IP, many sign-ins
  * per user); lockout never triggers (no failures). Nothing here asserts on timings.
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { BackendSpec } from './signin/backends.js';
 import { measurePages, measureSignIns, type Contender, type MeasureParams } from './signin/measure.js';
@@ -36,6 +35,8 @@ import { cpuQuota } from './signin/cpuQuota.js';
 import { describeMeasurement, ratiosTable, resultsTable, type Row } from './signin/report.js';
 import type { ServerConfig } from './signin/server.js';
 import {
+  BENCH_THROTTLE,
+  benchServerConfig,
   Cleanup,
   makeUsers,
   postgresSchema,
@@ -62,7 +63,6 @@ const POOL_FACTOR = 3; // prepared sign-ins per server and window = warm-up rate
 const MAX_POOL = 4000;
 const SIGNED_IN_SESSIONS = 32; // cookies the protected-page runs cycle through
 const PREPARE_CONCURRENCY = 4;
-const THROTTLE = { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 };
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /**
@@ -134,8 +134,8 @@ function header(): void {
   console.log(`  load average at start: ${loadAverage()} (other work on the machine skews absolute figures)`);
   console.log(
     `  Riskgate: all detectors, default policies, production mode, logLevel silent, trustProxy loopback; ` +
-      `throttle raised for the benchmark: ${THROTTLE.maxPerIp} per IP and per username per ` +
-      `${THROTTLE.windowSeconds} s (so the limits never trip)`,
+      `throttle raised for the benchmark: ${BENCH_THROTTLE.maxPerIp} per IP and per username per ` +
+      `${BENCH_THROTTLE.windowSeconds} s (so the limits never trip)`,
   );
 }
 
@@ -147,15 +147,8 @@ async function benchBackend(
 ): Promise<void> {
   console.log(`\n${spec.name}: seeding ${users.length} users, starting servers`);
   await seedUsers(spec, users);
-  const config = (kind: Kind): ServerConfig => ({
-    kind,
-    backend: spec,
-    // Shared by every process of the backend, so any instance reads any instance's session.
-    sessionSecret: randomBytes(32).toString('base64url'),
-    encryptionKey: randomBytes(32).toString('base64'),
-    sessionMaxAgeMinutes: 8 * 60,
-    throttle: THROTTLE,
-  });
+  // One config for every process of the backend, so any instance reads any instance's session.
+  const config = (kind: Kind): ServerConfig => benchServerConfig(kind, spec, 8 * 60);
   const riskgateConfig = config('riskgate');
   const started: ServerProcess[] = [];
   const start = async (label: string, serverConfig: ServerConfig, cpu: number) => {

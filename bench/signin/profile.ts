@@ -10,7 +10,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
   baselineSignIn,
@@ -23,6 +22,7 @@ import {
 import { cpuMs, killAllServers, startServer, type ServerProcess } from './processes.js';
 import type { BackendSpec } from './backends.js';
 import {
+  benchServerConfig,
   Cleanup,
   makeUsers,
   postgresSchema,
@@ -131,14 +131,7 @@ async function profileOne(
   users: BenchUserWithHash[],
   profileDir: string,
 ): Promise<void> {
-  const server = await startServer('profiled', {
-    kind,
-    backend,
-    sessionSecret: randomBytes(32).toString('base64url'),
-    encryptionKey: randomBytes(32).toString('base64'),
-    sessionMaxAgeMinutes: 60,
-    throttle: { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 },
-  });
+  const server = await startServer('profiled', benchServerConfig(kind, backend));
   try {
     const user = (i: number) => users[i % users.length]!;
     const base = `http://127.0.0.1:${server.port}`;

@@ -10,7 +10,6 @@
  * over all rounds and per round. Nothing is asserted. See docs/benchmarks.md ("Profile").
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import {
   baselineSignIn,
   browserHeaders,
@@ -21,7 +20,14 @@ import {
   type PreparedRequest,
 } from './prepare.js';
 import { CAN_PIN, cpuMs, killAllServers, startServer, type ServerProcess } from './processes.js';
-import { Cleanup, makeUsers, seedUsers, tempDir, type BenchUserWithHash } from './setup.js';
+import {
+  benchServerConfig,
+  Cleanup,
+  makeUsers,
+  seedUsers,
+  tempDir,
+  type BenchUserWithHash,
+} from './setup.js';
 import type { ServerConfig } from './server.js';
 
 const PAGES = Number(process.argv[2] ?? 1000); // per variant and round
@@ -107,14 +113,7 @@ async function main(): Promise<void> {
     const users = await makeUsers(16);
     const backend = { name: 'SQLite' as const, settings: { dataDir: tempDir(cleanup) } };
     await seedUsers(backend, users);
-    const config = (kind: Kind): ServerConfig => ({
-      kind,
-      backend,
-      sessionSecret: randomBytes(32).toString('base64url'),
-      encryptionKey: randomBytes(32).toString('base64'),
-      sessionMaxAgeMinutes: 60,
-      throttle: { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 },
-    });
+    const config = (kind: Kind): ServerConfig => benchServerConfig(kind, backend);
     const contenders: Record<Kind, Contender> = { riskgate: null!, baseline: null! };
     for (const kind of ['riskgate', 'baseline'] as const) {
       // Both on the same core (where taskset exists), the client elsewhere: alike caches and clocks.

@@ -13,6 +13,7 @@ import { createClient } from 'redis';
 import { ARGON2_OPTIONS } from '../../src/auth/passwordHasher.js';
 import { openBenchStore, type BackendSpec } from './backends.js';
 import type { BenchUser } from './prepare.js';
+import type { ServerConfig } from './server.js';
 
 /** Removals run in reverse order of registration; each failure is reported, none stops the others. */
 export class Cleanup {
@@ -124,4 +125,26 @@ export async function redisPrefix(url: string, cleanup: Cleanup): Promise<string
     }
   });
   return prefix;
+}
+
+/**
+ * Throttle limits raised far out of reach: every benchmark sign-in comes from one IP, and each user
+ * signs in many times.
+ */
+export const BENCH_THROTTLE = { windowSeconds: 900, maxPerIp: 100_000_000, maxPerUsername: 100_000_000 };
+
+/** A server's settings with fresh secrets (share one config between instances that share sessions). */
+export function benchServerConfig(
+  kind: ServerConfig['kind'],
+  backend: BackendSpec,
+  sessionMaxAgeMinutes = 60,
+): ServerConfig {
+  return {
+    kind,
+    backend,
+    sessionSecret: randomBytes(32).toString('base64url'),
+    encryptionKey: randomBytes(32).toString('base64'),
+    sessionMaxAgeMinutes,
+    throttle: BENCH_THROTTLE,
+  };
 }
