@@ -22,10 +22,8 @@ export async function learnFromSignIn(
   userId: string,
   context: SignInContext,
   now: number,
-  /** Whether the user has nothing learned yet, when the caller has just read their familiar features. */
-  firstLearned?: boolean,
 ): Promise<void> {
-  firstLearned ??= (await store.familiarity.familiarFeatures(userId)).length === 0;
+  const firstLearned = (await store.familiarity.familiarFeatures(userId)).length === 0;
   // One atomic write (one round trip on PostgreSQL).
   await store.learning.learnSignIn(userId, lessonOf(context, firstLearned), now);
 }

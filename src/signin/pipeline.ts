@@ -9,7 +9,7 @@ import type { Decision } from '../domain/decision.js';
 import type { DirectoryUser, UserDirectory } from '../domain/identity.js';
 import type { DetectionDraft, RiskLevel } from '../domain/risk.js';
 import type { SignInContext, SignInOutcome, SignInRecord } from '../domain/signIn.js';
-import type { EvaluationReads, FamiliarFeature, Store } from '../storage/types.js';
+import type { EvaluationReads, Store } from '../storage/types.js';
 import type { PrimaryResult } from '../auth/strategy.js';
 import type { GeoIp } from '../signals/geo.js';
 import { buildSignInContext } from '../signals/context.js';
@@ -57,8 +57,6 @@ export type SignInResult =
       decision: Decision;
       context: SignInContext;
       drafts: DetectionDraft[];
-      /** The user's familiar features before this sign-in, as read for it. */
-      familiar: FamiliarFeature[];
       /** Allowed at once, and learned in the same write that stored it: completing it learns nothing more. */
       learned: boolean;
     };
@@ -269,7 +267,6 @@ export class SignInPipeline {
       decision,
       context,
       drafts,
-      familiar,
       learned: allowed,
     };
   }

@@ -2,6 +2,7 @@
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
 import type { RiskCause, RiskHistoryStore } from '../adminTypes.js';
 import { num, type Pool } from './util.js';
+import { RISK_HISTORY_COLUMNS, riskHistoryValues } from '../riskHistoryRow.js';
 
 interface HistoryRow {
   seq: string;
@@ -18,17 +19,8 @@ export function createRiskHistoryStore(pool: Pool): RiskHistoryStore {
   return {
     async appendRiskHistory(entry) {
       await pool.query(
-        `INSERT INTO risk_history (user_id, at, level_from, level_to, state_from, state_to, cause)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          entry.userId,
-          entry.at,
-          entry.from.level,
-          entry.to.level,
-          entry.from.state,
-          entry.to.state,
-          JSON.stringify(entry.cause),
-        ],
+        `INSERT INTO risk_history (${RISK_HISTORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        riskHistoryValues(entry),
       );
     },
     async riskHistory(userId, limit) {

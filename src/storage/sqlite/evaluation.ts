@@ -10,8 +10,7 @@ import type { SqliteCounterStore } from './counters.js';
 import type { SqliteDetectionStore } from './detections.js';
 import type { SqliteIdentityStore } from './identities.js';
 import type { SqliteRiskHistoryStore } from './riskHistory.js';
-import { familiarityLearner } from './familiarity.js';
-import { populationRecorder } from './population.js';
+import { lessonLearner } from './learning.js';
 import { signInRecorder } from './signIns.js';
 import type { Db } from './util.js';
 
@@ -34,14 +33,10 @@ export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
       ] as const,
   );
   const recordSignIn = signInRecorder(db);
-  const learnFamiliar = familiarityLearner(db);
-  const recordPopulation = populationRecorder(db);
+  const learn = lessonLearner(db);
   const recordAll = db.transaction(({ record, lesson, counters, risk, at }: EvaluatedWrite) => {
     recordSignIn(record);
-    if (lesson) {
-      learnFamiliar(lesson.userId, lesson.lesson.familiar, at);
-      recordPopulation(lesson.lesson.population, lesson.lesson.newUser);
-    }
+    if (lesson) learn(lesson.userId, lesson.lesson, at);
     parts.counters.applyWithin(counters, at);
     if (risk) {
       if (risk.drafts.length > 0)

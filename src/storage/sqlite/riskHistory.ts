@@ -2,6 +2,7 @@
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
 import type { RiskCause, RiskHistoryStore } from '../adminTypes.js';
 import { parseJson, type Db } from './util.js';
+import { RISK_HISTORY_COLUMNS, riskHistoryValues } from '../riskHistoryRow.js';
 
 interface HistoryRow {
   seq: number;
@@ -21,22 +22,13 @@ export interface SqliteRiskHistoryStore extends RiskHistoryStore {
 
 export function createRiskHistoryStore(db: Db): SqliteRiskHistoryStore {
   const insert = db.prepare<unknown[]>(
-    `INSERT INTO risk_history (user_id, at, level_from, level_to, state_from, state_to, cause)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO risk_history (${RISK_HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const forUser = db.prepare<[string, number], HistoryRow>(
     `SELECT * FROM risk_history WHERE user_id = ? ORDER BY seq DESC LIMIT ?`,
   );
   const appendWithin: SqliteRiskHistoryStore['appendWithin'] = (entry) => {
-    insert.run(
-      entry.userId,
-      entry.at,
-      entry.from.level,
-      entry.to.level,
-      entry.from.state,
-      entry.to.state,
-      JSON.stringify(entry.cause),
-    );
+    insert.run(...riskHistoryValues(entry));
   };
   return {
     appendWithin,
