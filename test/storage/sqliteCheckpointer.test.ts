@@ -41,12 +41,16 @@ describe('SQLite background checkpoints', () => {
     const insert = db.prepare('INSERT INTO t (blob) VALUES (?)');
     for (let i = 0; i < rows; i++) insert.run('x'.repeat(2000));
   };
+  // One transaction: about one WAL frame per page (a commit of its own for each row would write the
+  // table's root page again every time).
+  const writeAtOnce = (rows: number) => db.transaction(() => write(rows))();
   const dbFileBytes = () => statSync(path.join(dir, 'db.sqlite')).size;
 
   it('copies committed pages into the database file from a worker while commits leave the WAL alone', async () => {
     checkpointer = startCheckpointer(db, {
       file: path.join(dir, 'db.sqlite'),
       intervalMs: 20,
+      thresholdFrames: 1,
       startAfterMs: 0,
       fallbackPages: 1_000_000,
     });
@@ -58,10 +62,29 @@ describe('SQLite background checkpoints', () => {
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 2000 });
   });
 
+  it('leaves the WAL alone while fewer frames than its threshold wait, and checkpoints once more do', async () => {
+    checkpointer = startCheckpointer(db, {
+      file: path.join(dir, 'db.sqlite'),
+      intervalMs: 20,
+      thresholdFrames: 1500,
+      startAfterMs: 0,
+      fallbackPages: 1_000_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = dbFileBytes();
+    writeAtOnce(2000); // about 1000 frames: under the threshold
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dbFileBytes()).to.equal(before);
+    writeAtOnce(2000); // about 2000 in all: past it
+    expect(await until(() => dbFileBytes() > before + 1500 * PAGE, 5000)).to.equal(true);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 4000 });
+  });
+
   it('a stopped checkpointer copies nothing more', async () => {
     checkpointer = startCheckpointer(db, {
       file: path.join(dir, 'db.sqlite'),
       intervalMs: 20,
+      thresholdFrames: 1,
       startAfterMs: 0,
       fallbackPages: 1_000_000,
     });

@@ -2,9 +2,18 @@
  * WAL checkpoints off the request path. SQLite's automatic checkpoint runs inside the commit that
  * pushes the WAL past 1000 pages: that commit (a sign-in, in Riskgate) copies the WAL into the
  * database file and syncs it, milliseconds during which the event loop serves nobody. Instead a
- * worker thread with its own connection runs a PASSIVE checkpoint every interval: it never takes the
- * write lock, so writers go on appending while it copies. The main connection's automatic checkpoint
- * stays on, at a far higher mark, in case the worker falls behind or dies.
+ * worker thread with its own connection runs a PASSIVE checkpoint: it never takes the write lock, so
+ * writers go on appending while it copies. The main connection's automatic checkpoint stays on, at a
+ * far higher mark, in case the worker falls behind or dies.
+ *
+ * The worker checkpoints by WAL size, not by the clock. After a complete checkpoint the next commit
+ * starts the WAL again from its beginning and, to do so safely, syncs the new WAL header to disk
+ * (SQLite's wal.c; ticket ff5be73dee): that one commit pays an fsync, milliseconds on a busy disk.
+ * Checkpointing every quarter second made a quiet server pay it on most sign-ins and a busy one on
+ * one in a few hundred; checkpointing once `thresholdFrames` frames wait makes it one commit in
+ * (thresholdFrames / frames per commit), whatever the traffic. The worker learns how many frames
+ * wait from the wal-index header in the -shm file (mxFrame at byte 16, nBackfill at byte 96, in the
+ * host's byte order: https://www.sqlite.org/walformat.html), one 100-byte read per look.
  *
  * The worker starts after a short delay, so short-lived stores (CLI commands, tests) never start
  * one, and neither it nor its timers keep the process alive.
@@ -15,20 +24,31 @@ import type { Db } from './util.js';
 
 /** Plain CommonJS (no TypeScript loader needed in the worker): one connection, one timer. */
 const WORKER_SOURCE = `
+const { closeSync, openSync, readSync } = require('node:fs');
+const { endianness } = require('node:os');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+// The connection above made sure the -shm file exists.
+const shm = openSync(workerData.file + '-shm', 'r');
+const header = Buffer.alloc(100);
+const u32 = (offset) => (endianness() === 'LE' ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
+const waitingFrames = () => (readSync(shm, header, 0, 100, 0) === 100 ? u32(16) - u32(96) : Infinity);
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: next round */ }
+  try {
+    if (waitingFrames() >= workerData.thresholdFrames) db.pragma('wal_checkpoint(PASSIVE)');
+  } catch { /* busy or closing: next round */ }
 }, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+parentPort.on('message', () => { clearInterval(timer); closeSync(shm); db.close(); parentPort.close(); });
 `;
 
 export interface CheckpointerOptions {
   file: string;
-  /** Between PASSIVE checkpoints. */
+  /** Between looks at how many WAL frames wait to be checkpointed. */
   intervalMs: number;
+  /** WAL frames (pages) waiting at which the worker checkpoints. */
+  thresholdFrames: number;
   /** Before the worker starts. */
   startAfterMs: number;
   /** WAL pages at which the main connection checkpoints itself anyway (SQLite's default is 1000). */
@@ -37,8 +57,12 @@ export interface CheckpointerOptions {
 
 export const DEFAULT_CHECKPOINTER: Omit<CheckpointerOptions, 'file'> = {
   intervalMs: 250,
+  // 32 MiB of WAL at 4 KiB pages: bench:score's sign-ins write about a dozen frames each, so one
+  // in several hundred pays the restart's fsync.
+  thresholdFrames: 8_000,
   startAfterMs: 2000,
-  fallbackPages: 16_000,
+  // Far enough above the threshold that it only acts when the worker cannot.
+  fallbackPages: 32_000,
 };
 
 export interface Checkpointer {
@@ -56,6 +80,7 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpo
       workerData: {
         file: options.file,
         intervalMs: options.intervalMs,
+        thresholdFrames: options.thresholdFrames,
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       },
     });
