@@ -11,10 +11,11 @@ import type { SqliteDetectionStore } from './detections.js';
 import type { SqliteIdentityStore } from './identities.js';
 import type { SqliteRiskHistoryStore } from './riskHistory.js';
 import { lessonLearner } from './learning.js';
+import { populationReader } from './population.js';
 import { signInRecorder } from './signIns.js';
 import type { Db } from './util.js';
 
-type Parts = Pick<Store, 'signIns' | 'population' | 'familiarity' | 'users'> & {
+type Parts = Pick<Store, 'signIns' | 'familiarity' | 'users'> & {
   counters: SqliteCounterStore;
   detections: SqliteDetectionStore;
   identities: SqliteIdentityStore;
@@ -22,12 +23,13 @@ type Parts = Pick<Store, 'signIns' | 'population' | 'familiarity' | 'users'> & {
 };
 
 export function createEvaluationStore(db: Db, parts: Parts): EvaluationStore {
+  const populationSnapshot = populationReader(db);
   const readAll = db.transaction(
     (userId: string, before: number, features: Record<string, string | null>) =>
       [
         parts.familiarity.familiarFeatures(userId),
         parts.signIns.lastSuccessfulSignIn(userId, before),
-        parts.population.populationSnapshot(features),
+        populationSnapshot(features),
         parts.identities.getIdentity(userId),
         parts.detections.activeDetections(userId),
       ] as const,

@@ -3,7 +3,7 @@
  * under feature '*' (values 'signIns', 'users') and distinct-value counts under feature '#', so one
  * transaction updates everything and one query reads it.
  */
-import type { PopulationStore } from '../types.js';
+import type { PopulationSnapshot, PopulationStore } from '../types.js';
 import { knownPairs, snapshotFromRows, type PopulationRow } from '../populationRows.js';
 import type { Db } from './util.js';
 
@@ -29,7 +29,11 @@ export function populationRecorder(
   };
 }
 
-export function createPopulationStore(db: Db): PopulationStore {
+/**
+ * Reads the snapshot for one sign-in's values. Runs inside the caller's transaction (the population
+ * store's own, or evaluation.readForEvaluation's: a nested one would cost a savepoint).
+ */
+export function populationReader(db: Db): (features: Record<string, string | null>) => PopulationSnapshot {
   // Primary-key lookups only, so the read stays O(1) in the table size: one per value (a prepared
   // statement run a few times costs less than a json_each join that builds and parses JSON), and the
   // totals and distinct counts, few rows under two keys, in one more.
@@ -39,18 +43,19 @@ export function createPopulationStore(db: Db): PopulationStore {
   const totals = db.prepare<[], PopulationRow>(
     `SELECT feature, value, count FROM population WHERE feature IN ('*', '#')`,
   );
-  const snapshotRows = (features: Record<string, string | null>): PopulationRow[] => {
+  return (features) => {
     const rows = totals.all();
     for (const [feature, value] of knownPairs(features)) {
       const row = one.get(feature, value);
       if (row) rows.push({ feature, value, count: row.count });
     }
-    return rows;
+    return snapshotFromRows(rows);
   };
+}
+
+export function createPopulationStore(db: Db): PopulationStore {
   // One read transaction: every lookup sees the same snapshot, and the WAL read lock is taken once.
-  const readSnapshot = db.transaction((features: Record<string, string | null>) =>
-    snapshotFromRows(snapshotRows(features)),
-  );
+  const readSnapshot = db.transaction(populationReader(db));
   const record = db.transaction(populationRecorder(db));
   return {
     async recordPopulation(features, newUser) {
