@@ -999,6 +999,41 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(entry!.cause).to.deep.equal(change.history.cause);
       });
 
+      it('stores neither the sign-in nor any of its risk when its detections cannot be stored (one atomic write)', async () => {
+        const change: RiskWrite['change'] & object = {
+          patch: { riskLevel: 'high', riskState: 'atRisk' },
+          history: {
+            userId: 'user-1',
+            at: T0,
+            from: { level: 'none', state: 'none' },
+            to: { level: 'high', state: 'atRisk' },
+            cause: { kind: 'detection', types: ['impossibleTravel'] },
+          },
+        };
+        // A detection without a level breaks the column's NOT NULL after the sign-in row is written.
+        const unstorable = { ...travel, level: null as unknown as DetectionDraft['level'] };
+        let failed = false;
+        await store.evaluation
+          .recordEvaluated({
+            record: signIn({ id: 'risky-broken', at: T0, outcome: 'interrupted', decision: 'requireMfa' }),
+            lesson: null,
+            counters: [],
+            risk: { userId: 'user-1', signInId: 'risky-broken', drafts: [leaked, unstorable], change },
+            at: T0,
+          })
+          .catch(() => {
+            failed = true;
+          });
+        expect(failed).to.equal(true);
+        expect(await store.signIns.getSignIn('risky-broken')).to.equal(null);
+        expect(await store.detections.detectionsForSignIn('risky-broken')).to.deep.equal([]);
+        expect(await store.identities.getIdentity('user-1')).to.include({
+          riskLevel: 'none',
+          riskState: 'none',
+        });
+        expect(await store.riskHistory.riskHistory('user-1', 5)).to.deep.equal([]);
+      });
+
       it('refuses a counter batch that writes one key twice', async () => {
         let refused: unknown = null;
         await store.evaluation

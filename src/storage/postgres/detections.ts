@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   ClosedBy,
   Detection,
+  DetectionDraft,
   DetectionLevel,
   DetectionScope,
   DetectionStatus,
@@ -10,7 +11,7 @@ import type {
   DetectionType,
 } from '../../domain/risk.js';
 import type { DetectionStore } from '../types.js';
-import { changed, num, type Pool } from './util.js';
+import { changed, num, type Pool, type Queryable } from './util.js';
 
 export interface DetectionRow {
   id: string;
@@ -60,6 +61,56 @@ export function activeDetectionsQuery(user: string): string {
   return `${SELECT.replace(' FROM detections', ', seq FROM detections')} WHERE user_id = ${user} AND status = 'active' ORDER BY created_at, seq`;
 }
 
+/**
+ * Inserts one sign-in's detections on `db`: the pool, or a transaction's connection
+ * (evaluation.recordEvaluated writes them with their sign-in).
+ */
+export async function insertDetections(
+  db: Queryable,
+  userId: string,
+  signInId: string | null,
+  drafts: readonly DetectionDraft[],
+  now: number,
+): Promise<Detection[]> {
+  if (drafts.length === 0) return [];
+  // One multi-row INSERT: all of a sign-in's detections land together or not at all, and VALUES rows
+  // take their seq in the order given. User, sign-in and time are shared parameters $1..$3.
+  const params: unknown[] = [userId, signInId, now];
+  const tuples: string[] = [];
+  const ids: string[] = [];
+  for (const draft of drafts) {
+    const id = randomUUID();
+    ids.push(id);
+    const at = params.length;
+    params.push(
+      id,
+      draft.type,
+      draft.level,
+      draft.timing,
+      draft.scope,
+      draft.reason,
+      draft.evidence === undefined ? null : JSON.stringify(draft.evidence),
+      'active',
+      null,
+    );
+    const p = (offset: number): string => `$${at + offset}`;
+    tuples.push(
+      `(${p(1)}, $1, $2, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::jsonb, ${p(8)}, ${p(9)}, $3, $3)`,
+    );
+  }
+  const { rows } = await db.query<DetectionRow>(
+    `INSERT INTO detections (id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status,
+         closed_by, created_at, updated_at)
+       VALUES ${tuples.join(', ')}
+       RETURNING id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status, closed_by,
+         created_at, updated_at`,
+    params,
+  );
+  // RETURNING order is not promised by SQL, so put rows back in draft order by id.
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => toDetection(byId.get(id)!));
+}
+
 export function createDetectionStore(pool: Pool): DetectionStore {
   const select = async (where: string, params: unknown[]): Promise<Detection[]> => {
     const { rows } = await pool.query<DetectionRow>(
@@ -71,43 +122,7 @@ export function createDetectionStore(pool: Pool): DetectionStore {
 
   return {
     async addDetections(userId, signInId, drafts, now) {
-      if (drafts.length === 0) return [];
-      // One multi-row INSERT: all of a sign-in's detections land together or not at all, and VALUES rows
-      // take their seq in the order given. User, sign-in and time are shared parameters $1..$3.
-      const params: unknown[] = [userId, signInId, now];
-      const tuples: string[] = [];
-      const ids: string[] = [];
-      for (const draft of drafts) {
-        const id = randomUUID();
-        ids.push(id);
-        const at = params.length;
-        params.push(
-          id,
-          draft.type,
-          draft.level,
-          draft.timing,
-          draft.scope,
-          draft.reason,
-          draft.evidence === undefined ? null : JSON.stringify(draft.evidence),
-          'active',
-          null,
-        );
-        const p = (offset: number): string => `$${at + offset}`;
-        tuples.push(
-          `(${p(1)}, $1, $2, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::jsonb, ${p(8)}, ${p(9)}, $3, $3)`,
-        );
-      }
-      const { rows } = await pool.query<DetectionRow>(
-        `INSERT INTO detections (id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status,
-           closed_by, created_at, updated_at)
-         VALUES ${tuples.join(', ')}
-         RETURNING id, user_id, sign_in_id, type, level, timing, scope, reason, evidence, status, closed_by,
-           created_at, updated_at`,
-        params,
-      );
-      // RETURNING order is not promised by SQL, so put rows back in draft order by id.
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => toDetection(byId.get(id)!));
+      return insertDetections(pool, userId, signInId, drafts, now);
     },
 
     async activeDetections(userId) {

@@ -2,7 +2,8 @@
  * A sign-in's evaluation in two statements. The read: each sub-store's own query as a subquery, its
  * rows returned as JSON and turned into objects by the sub-store's own converter (row_to_json gives
  * bigint columns as JSON numbers, which those converters take as well as strings). The write: the
- * sign-in upsert and, for a sign-in allowed at once, the learning CTEs in the same statement.
+ * sign-in upsert and, for a sign-in allowed at once, the learning CTEs in the same statement; a
+ * sign-in with detections is that statement and the risk writes in one transaction.
  *
  * Both are named (prepared once per connection): the server parses and plans them once, and the
  * client sends only the parameters on every sign-in instead of the whole text.
@@ -10,15 +11,22 @@
 import type { EvaluatedWrite, EvaluationReads, EvaluationStore, RiskWrite, Store } from '../types.js';
 import type { PopulationRow } from '../populationRows.js';
 import { knownPairs, snapshotFromRows } from '../populationRows.js';
-import { activeDetectionsQuery, toDetection, type DetectionRow } from './detections.js';
+import { activeDetectionsQuery, insertDetections, toDetection, type DetectionRow } from './detections.js';
 import { familiarQuery, toFamiliar, type FamiliarRow } from './familiarity.js';
-import { defaultIdentity, identityQuery, toIdentity, type IdentityRow } from './identities.js';
+import {
+  defaultIdentity,
+  identityQuery,
+  toIdentity,
+  upsertIdentityPatch,
+  type IdentityRow,
+} from './identities.js';
+import { insertRiskHistory } from './riskHistory.js';
 import { learningParams, learningStatement } from './learning.js';
 import { populationSnapshotQuery } from './population.js';
 import { lastSuccessQuery, SIGN_IN_PARAMS, signInUpsert, toParams } from './signIns.js';
 import { toUser, type UserRow } from './users.js';
 import { toPast, type PastRow } from '../pastSignIn.js';
-import type { Pool } from './util.js';
+import { withTransaction, type Pool, type Queryable } from './util.js';
 import { checkCounterBatch } from '../counterBatch.js';
 
 /** The five reads as columns; `user` is the SQL for the user id, before is $2, the values $3 and $4. */
@@ -70,22 +78,34 @@ function valuesFor(key: string, before: number, features: Record<string, string 
   return [key, before, pairs.map(([feature]) => feature), pairs.map(([, value]) => value)];
 }
 
-type Parts = Pick<Store, 'counters' | 'detections' | 'identities' | 'riskHistory'>;
+type Parts = Pick<Store, 'counters'>;
+
+/** The sign-in's detections (which reference it) and the user's new risk, on the record's connection. */
+async function writeRisk(db: Queryable, risk: RiskWrite, at: number): Promise<void> {
+  if (risk.drafts.length > 0) await insertDetections(db, risk.userId, risk.signInId, risk.drafts, at);
+  if (!risk.change) return;
+  await upsertIdentityPatch(db, risk.userId, risk.change.patch, at);
+  await insertRiskHistory(db, risk.change.history);
+}
+
+async function recordWithLesson(db: Queryable, { record, lesson, at }: EvaluatedWrite): Promise<void> {
+  if (!lesson) return void (await db.query({ ...RECORD, values: toParams(record) }));
+  await db.query({
+    ...RECORD_AND_LEARN,
+    values: [...toParams(record), ...learningParams(lesson.userId, lesson.lesson, at)],
+  });
+}
 
 export function createEvaluationStore(pool: Pool, parts: Parts): EvaluationStore {
-  // Rare (sign-ins with detections): after the sign-in they reference, in the sub-stores' own statements.
-  const writeRisk = async (risk: RiskWrite, at: number): Promise<void> => {
-    if (risk.drafts.length > 0)
-      await parts.detections.addDetections(risk.userId, risk.signInId, risk.drafts, at);
-    if (!risk.change) return;
-    await parts.identities.updateIdentity(risk.userId, risk.change.patch, at);
-    await parts.riskHistory.appendRiskHistory(risk.change.history);
-  };
-  const recordWithLesson = async ({ record, lesson, at }: EvaluatedWrite): Promise<void> => {
-    if (!lesson) return void (await pool.query({ ...RECORD, values: toParams(record) }));
-    await pool.query({
-      ...RECORD_AND_LEARN,
-      values: [...toParams(record), ...learningParams(lesson.userId, lesson.lesson, at)],
+  // Most sign-ins carry no risk: one statement, no transaction. The rare one with detections is one
+  // transaction, so a sign-in is never stored without the detections and risk it raised (nor they
+  // without it).
+  const recordSignIn = (write: EvaluatedWrite): Promise<void> => {
+    const { risk } = write;
+    if (!risk) return recordWithLesson(pool, write);
+    return withTransaction(pool, async (client) => {
+      await recordWithLesson(client, write);
+      await writeRisk(client, risk, write.at);
     });
   };
   return {
@@ -108,7 +128,7 @@ export function createEvaluationStore(pool: Pool, parts: Parts): EvaluationStore
     async recordEvaluated(write) {
       checkCounterBatch(write.counters); // refused before anything is written
       await Promise.all([
-        recordWithLesson(write).then(() => (write.risk ? writeRisk(write.risk, write.at) : undefined)),
+        recordSignIn(write),
         write.counters.length > 0 ? parts.counters.apply([...write.counters], write.at) : null,
       ]);
     },

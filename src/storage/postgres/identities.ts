@@ -2,7 +2,7 @@
 import type { Identity } from '../../domain/identity.js';
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
 import type { IdentityPatch, IdentityStore } from '../types.js';
-import { changed, num, numOrNull, withTransaction, type Pool } from './util.js';
+import { changed, num, numOrNull, withTransaction, type Pool, type Queryable } from './util.js';
 
 export interface IdentityRow {
   user_id: string;
@@ -69,6 +69,40 @@ const PATCHABLE = [
 /** Prefix of the per-user advisory lock key that serialises replacements of one user's codes. */
 const RECOVERY_LOCK = 'riskgate:recovery-codes:';
 
+/**
+ * Applies a patch to a user's identity on `db`: the pool, or a transaction's connection
+ * (evaluation.recordEvaluated writes a sign-in's risk change with it).
+ */
+export async function upsertIdentityPatch(
+  db: Queryable,
+  userId: string,
+  patch: IdentityPatch,
+  now: number,
+): Promise<Identity> {
+  // One upsert, so it is atomic and needs no read first. The insert values are the defaults with the
+  // patch applied; on conflict only the columns in the patch are overwritten. An explicit
+  // `undefined` means "leave alone", like an absent key; null is a value (clears the column).
+  const defaults = defaultIdentity(userId);
+  const params: unknown[] = [userId, now];
+  const values: string[] = [];
+  const updates: string[] = [];
+  for (const [field, column, type] of PATCHABLE) {
+    const given = patch[field] !== undefined;
+    params.push(given ? (patch[field] ?? null) : defaults[field]);
+    values.push(`$${params.length}::${type}`);
+    if (given) updates.push(`${column} = EXCLUDED.${column}`);
+  }
+  const columns = PATCHABLE.map(([, column]) => column);
+  const { rows } = await db.query<IdentityRow>(
+    `INSERT INTO identities (user_id, ${columns.join(', ')}, updated_at)
+     VALUES ($1, ${values.join(', ')}, $2)
+     ON CONFLICT (user_id) DO UPDATE SET ${[...updates, 'updated_at = EXCLUDED.updated_at'].join(', ')}
+     RETURNING *`,
+    params,
+  );
+  return toIdentity(rows[0]!);
+}
+
 export function createIdentityStore(pool: Pool): IdentityStore {
   return {
     async getIdentity(userId) {
@@ -77,28 +111,7 @@ export function createIdentityStore(pool: Pool): IdentityStore {
     },
 
     async updateIdentity(userId, patch, now) {
-      // One upsert, so it is atomic and needs no read first. The insert values are the defaults with the
-      // patch applied; on conflict only the columns in the patch are overwritten. An explicit
-      // `undefined` means "leave alone", like an absent key; null is a value (clears the column).
-      const defaults = defaultIdentity(userId);
-      const params: unknown[] = [userId, now];
-      const values: string[] = [];
-      const updates: string[] = [];
-      for (const [field, column, type] of PATCHABLE) {
-        const given = patch[field] !== undefined;
-        params.push(given ? (patch[field] ?? null) : defaults[field]);
-        values.push(`$${params.length}::${type}`);
-        if (given) updates.push(`${column} = EXCLUDED.${column}`);
-      }
-      const columns = PATCHABLE.map(([, column]) => column);
-      const { rows } = await pool.query<IdentityRow>(
-        `INSERT INTO identities (user_id, ${columns.join(', ')}, updated_at)
-         VALUES ($1, ${values.join(', ')}, $2)
-         ON CONFLICT (user_id) DO UPDATE SET ${[...updates, 'updated_at = EXCLUDED.updated_at'].join(', ')}
-         RETURNING *`,
-        params,
-      );
-      return toIdentity(rows[0]!);
+      return upsertIdentityPatch(pool, userId, patch, now);
     },
 
     async advanceTotpStep(userId, step) {

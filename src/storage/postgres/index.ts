@@ -83,7 +83,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     detections,
     familiarity: createFamiliarityStore(pool),
     population: createPopulationStore(pool),
-    evaluation: createEvaluationStore(pool, { counters, detections, identities, riskHistory }),
+    evaluation: createEvaluationStore(pool, { counters }),
     learning: createLearningStore(pool),
     attempts: createAttemptStore(pool),
     leaks: createLeakStore(pool),

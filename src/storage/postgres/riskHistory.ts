@@ -1,7 +1,7 @@
 /** Every change of a user's risk level or state, with its cause; appended by RiskService only. */
 import type { RiskLevel, RiskState } from '../../domain/risk.js';
-import type { RiskCause, RiskHistoryStore } from '../adminTypes.js';
-import { num, type Pool } from './util.js';
+import type { RiskCause, RiskHistoryEntry, RiskHistoryStore } from '../adminTypes.js';
+import { num, type Pool, type Queryable } from './util.js';
 import { RISK_HISTORY_COLUMNS, riskHistoryValues } from '../riskHistoryRow.js';
 
 interface HistoryRow {
@@ -15,13 +15,18 @@ interface HistoryRow {
   cause: RiskCause;
 }
 
+/** Appends one entry on `db`: the pool, or a transaction's connection (evaluation.recordEvaluated). */
+export async function insertRiskHistory(db: Queryable, entry: Omit<RiskHistoryEntry, 'seq'>): Promise<void> {
+  await db.query(
+    `INSERT INTO risk_history (${RISK_HISTORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    riskHistoryValues(entry),
+  );
+}
+
 export function createRiskHistoryStore(pool: Pool): RiskHistoryStore {
   return {
     async appendRiskHistory(entry) {
-      await pool.query(
-        `INSERT INTO risk_history (${RISK_HISTORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        riskHistoryValues(entry),
-      );
+      await insertRiskHistory(pool, entry);
     },
     async riskHistory(userId, limit) {
       const { rows } = await pool.query<HistoryRow>(

@@ -9,6 +9,9 @@ import type pg from 'pg';
 
 export type Pool = pg.Pool;
 
+/** A pool or one connection of it (inside withTransaction): what a statement needs to run. */
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
 export function num(value: string | number): number {
   return Number(value);
 }
