@@ -871,6 +871,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     });
 
     describe('evaluation write', () => {
+      /** user-1's risk going from none to high, caused by detections of these types. */
+      const toHighRisk = (types: DetectionDraft['type'][]): RiskWrite['change'] & object => ({
+        patch: { riskLevel: 'high', riskState: 'atRisk' },
+        history: {
+          userId: 'user-1',
+          at: T0,
+          from: { level: 'none', state: 'none' },
+          to: { level: 'high', state: 'atRisk' },
+          cause: { kind: 'detection', types },
+        },
+      });
       const lesson = {
         familiar: { country: 'GB', device: 'd1', browser: null },
         population: { country: 'GB', browser: null },
@@ -962,16 +973,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
 
       it("stores the sign-in's detections and the user's new risk as the separate writes do", async () => {
-        const change: RiskWrite['change'] & object = {
-          patch: { riskLevel: 'high', riskState: 'atRisk' },
-          history: {
-            userId: 'user-1',
-            at: T0,
-            from: { level: 'none', state: 'none' },
-            to: { level: 'high', state: 'atRisk' },
-            cause: { kind: 'detection', types: ['impossibleTravel', 'leakedCredentials'] },
-          },
-        };
+        const change = toHighRisk(['impossibleTravel', 'leakedCredentials']);
         await store.evaluation.recordEvaluated({
           record: signIn({ id: 'risky', at: T0, outcome: 'interrupted', decision: 'requireMfa' }),
           lesson: null,
@@ -1000,16 +1002,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       });
 
       it('stores neither the sign-in nor any of its risk when its detections cannot be stored (one atomic write)', async () => {
-        const change: RiskWrite['change'] & object = {
-          patch: { riskLevel: 'high', riskState: 'atRisk' },
-          history: {
-            userId: 'user-1',
-            at: T0,
-            from: { level: 'none', state: 'none' },
-            to: { level: 'high', state: 'atRisk' },
-            cause: { kind: 'detection', types: ['impossibleTravel'] },
-          },
-        };
+        const change = toHighRisk(['impossibleTravel']);
         // A detection without a level breaks the column's NOT NULL after the sign-in row is written.
         const unstorable = { ...travel, level: null as unknown as DetectionDraft['level'] };
         let failed = false;

@@ -44,16 +44,19 @@ describe('SQLite background checkpoints', () => {
   // One transaction: about one WAL frame per page (a commit of its own for each row would write the
   // table's root page again every time).
   const writeAtOnce = (rows: number) => db.transaction(() => write(rows))();
-  const dbFileBytes = () => statSync(path.join(dir, 'db.sqlite')).size;
-
-  it('copies committed pages into the database file from a worker while commits leave the WAL alone', async () => {
-    checkpointer = startCheckpointer(db, {
+  /** A worker at once, looking every 20 ms, with the main connection's own checkpoints out of reach. */
+  const startWorker = (thresholdFrames: number) =>
+    startCheckpointer(db, {
       file: path.join(dir, 'db.sqlite'),
       intervalMs: 20,
-      thresholdFrames: 1,
+      thresholdFrames,
       startAfterMs: 0,
       fallbackPages: 1_000_000,
     });
+  const dbFileBytes = () => statSync(path.join(dir, 'db.sqlite')).size;
+
+  it('copies committed pages into the database file from a worker while commits leave the WAL alone', async () => {
+    checkpointer = startWorker(1);
     await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is up, the fallback raised
     expect(db.pragma('wal_autocheckpoint', { simple: true })).to.equal(1_000_000);
     const before = dbFileBytes();
@@ -63,13 +66,7 @@ describe('SQLite background checkpoints', () => {
   });
 
   it('leaves the WAL alone while fewer frames than its threshold wait, and checkpoints once more do', async () => {
-    checkpointer = startCheckpointer(db, {
-      file: path.join(dir, 'db.sqlite'),
-      intervalMs: 20,
-      thresholdFrames: 1500,
-      startAfterMs: 0,
-      fallbackPages: 1_000_000,
-    });
+    checkpointer = startWorker(1500);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const before = dbFileBytes();
     writeAtOnce(2000); // about 1000 frames: under the threshold
@@ -81,13 +78,7 @@ describe('SQLite background checkpoints', () => {
   });
 
   it('a stopped checkpointer copies nothing more', async () => {
-    checkpointer = startCheckpointer(db, {
-      file: path.join(dir, 'db.sqlite'),
-      intervalMs: 20,
-      thresholdFrames: 1,
-      startAfterMs: 0,
-      fallbackPages: 1_000_000,
-    });
+    checkpointer = startWorker(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await checkpointer.stop();
     const before = dbFileBytes();
