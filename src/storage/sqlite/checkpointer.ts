@@ -30,7 +30,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
-// The connection above made sure the -shm file exists.
+// A read in WAL mode maps the -shm file (creating it if no connection had yet).
+db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
 const shm = openSync(workerData.file + '-shm', 'r');
 const header = Buffer.alloc(100);
 const u32 = (offset) => (endianness() === 'LE' ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
