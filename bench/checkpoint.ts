@@ -21,6 +21,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_CHECKPOINTER, startCheckpointer } from '../src/storage/sqlite/checkpointer.js';
 import { applyPragmas } from '../src/storage/sqlite/pragmas.js';
+import { percentiles, type Percentiles } from './percentiles.js';
 
 const COMMITS = Number(process.env.BENCH_CHECKPOINT_COMMITS ?? 300);
 const RATES = (process.env.BENCH_CHECKPOINT_RATES ?? '20,200').split(',').map(Number);
@@ -72,15 +73,9 @@ async function commitTimes(variant: Variant, rate: number): Promise<number[]> {
   return times;
 }
 
-function summary(times: number[]): { p50: number; p99: number; max: number; over1ms: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const rank = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
-  return {
-    p50: rank(0.5),
-    p99: rank(0.99),
-    max: sorted[sorted.length - 1]!,
-    over1ms: times.filter((t) => t > 1).length,
-  };
+/** Nearest-rank percentiles, and how many commits took over a millisecond. */
+function summary(times: number[]): Percentiles & { over1ms: number } {
+  return { ...percentiles(times), over1ms: times.filter((t) => t > 1).length };
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,8 @@ import { PAST_COLUMNS } from '../../src/storage/pastSignIn.js';
 import os from 'node:os';
 import Database from 'better-sqlite3';
 import type { PhaseStats } from './build.js';
-import { percentiles, type SizeBench, type StoreCalls } from './measure.js';
+import { percentiles } from '../percentiles.js';
+import type { SizeBench, StoreCalls } from './measure.js';
 
 export const ms = (value: number, digits = 3): string =>
   Number.isFinite(value) ? value.toFixed(digits) : '-';

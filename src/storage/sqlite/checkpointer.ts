@@ -34,7 +34,8 @@ db.pragma('busy_timeout = 1000');
 db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
 const shm = openSync(workerData.file + '-shm', 'r');
 const header = Buffer.alloc(100);
-const u32 = (offset) => (endianness() === 'LE' ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
+const little = endianness() === 'LE';
+const u32 = (offset) => (little ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
 const waitingFrames = () => (readSync(shm, header, 0, 100, 0) === 100 ? u32(16) - u32(96) : Infinity);
 const timer = setInterval(() => {
   try {
