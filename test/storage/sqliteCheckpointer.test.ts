@@ -77,6 +77,21 @@ describe('SQLite background checkpoints', () => {
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 4000 });
   });
 
+  it("raises the main connection's own checkpoint mark at once, so commits before the worker starts do not checkpoint", () => {
+    checkpointer = startCheckpointer(db, {
+      file: path.join(dir, 'db.sqlite'),
+      intervalMs: 20,
+      thresholdFrames: 1,
+      startAfterMs: 60_000,
+      fallbackPages: 1_000_000,
+    });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).to.equal(1_000_000);
+    const before = dbFileBytes();
+    write(2000); // about 1000 pages: SQLite's default mark would have checkpointed inside a commit
+    expect(dbFileBytes()).to.equal(before);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 2000 });
+  });
+
   it('a stopped checkpointer copies nothing more', async () => {
     checkpointer = startWorker(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
