@@ -3,6 +3,7 @@ export interface Percentiles {
   n: number;
   p50: number;
   p99: number;
+  p999: number;
   max: number;
   mean: number;
 }
@@ -16,6 +17,7 @@ export function percentiles(samples: readonly number[]): Percentiles {
     n: sorted.length,
     p50: rank(0.5),
     p99: rank(0.99),
+    p999: rank(0.999),
     max: sorted[sorted.length - 1] ?? NaN,
     mean: sorted.length > 0 ? sum / sorted.length : NaN,
   };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -45,13 +45,14 @@ describe('SQLite background checkpoints', () => {
   // table's root page again every time).
   const writeAtOnce = (rows: number) => db.transaction(() => write(rows))();
   /** A worker at once, looking every 20 ms, with the main connection's own checkpoints out of reach. */
-  const startWorker = (thresholdFrames: number) =>
+  const startWorker = (thresholdFrames: number, finishBelowFrames = 0) =>
     startCheckpointer(db, {
       file: path.join(dir, 'db.sqlite'),
       intervalMs: 20,
       thresholdFrames,
       startAfterMs: 0,
       fallbackPages: 1_000_000,
+      finishBelowFrames,
     });
   const dbFileBytes = () => statSync(path.join(dir, 'db.sqlite')).size;
 
@@ -84,12 +85,41 @@ describe('SQLite background checkpoints', () => {
       thresholdFrames: 1,
       startAfterMs: 60_000,
       fallbackPages: 1_000_000,
+      finishBelowFrames: 0,
     });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).to.equal(1_000_000);
     const before = dbFileBytes();
     write(2000); // about 1000 pages: SQLite's default mark would have checkpointed inside a commit
     expect(dbFileBytes()).to.equal(before);
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 2000 });
+  });
+
+  it('under back-to-back commits the WAL starts again from its beginning instead of growing', async () => {
+    checkpointer = startWorker(200, 100);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const insert = db.prepare('INSERT INTO t (blob) VALUES (?)');
+    const shm = openSync(path.join(dir, 'db.sqlite-shm'), 'r');
+    const header = Buffer.alloc(100);
+    // mxFrame, the WAL's last valid frame, from the wal-index header (https://www.sqlite.org/walformat.html).
+    const walFrames = () => {
+      readSync(shm, header, 0, 100, 0);
+      return os.endianness() === 'LE' ? header.readUInt32LE(16) : header.readUInt32BE(16);
+    };
+    let restarts = 0;
+    let commits = 0;
+    const started = Date.now();
+    // A commit per turn of the event loop, as a busy server makes them, until the WAL has started
+    // again three times or five seconds have gone.
+    while (restarts < 3 && Date.now() - started < 5000) {
+      const before = walFrames();
+      insert.run('x'.repeat(2000));
+      if (walFrames() < before) restarts++;
+      commits++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    closeSync(shm);
+    expect(restarts).to.equal(3);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: commits });
   });
 
   it('a stopped checkpointer copies nothing more', async () => {
