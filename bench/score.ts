@@ -59,7 +59,7 @@ import {
   type SizeResult,
 } from './score/report.js';
 import { measureReads } from './score/reads.js';
-import { warmPageCache } from './score/pageCache.js';
+import { dirtyMiB, warmPageCache } from './score/pageCache.js';
 import { keepHistory, reuseHistory, type KeptSize } from './score/reuse.js';
 import { buildNetworkPool, buildUaPool, type World } from './score/world.js';
 
@@ -211,9 +211,12 @@ async function main(): Promise<void> {
       seed: SEED + 1000 * (i + 1),
     });
     for (let i = 0; i < built.length; i++) {
-      const { bytes, seconds } = warmPageCache(target(i).file);
+      const dirtyBefore = dirtyMiB();
+      const { bytes, seconds, flushSeconds } = warmPageCache(target(i).file);
       console.log(
-        `  ${count(built[i]!.users)}: file read once into the OS page cache: ${(bytes / 1024 ** 3).toFixed(2)} GiB ` +
+        `  ${count(built[i]!.users)}: file flushed to disk in ${flushSeconds.toFixed(1)} s ` +
+          `(dirty page cache before: ${dirtyBefore === null ? 'unknown' : `${dirtyBefore.toFixed(0)} MiB`}), ` +
+          `read once into the OS page cache: ${(bytes / 1024 ** 3).toFixed(2)} GiB ` +
           `in ${seconds.toFixed(1)} s (${(bytes / 1024 ** 3 / Math.max(seconds, 1e-6)).toFixed(1)} GiB/s)`,
       );
     }
@@ -229,7 +232,11 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? benches : [...benches].reverse();
       const perRound = Math.ceil(EVALUATIONS / ROUNDS);
       for (const bench of order) await bench.evaluate(perRound, true);
-      console.log(`  round ${round + 1}/${ROUNDS} done; load average ${loadAverage()}`);
+      const dirty = dirtyMiB();
+      console.log(
+        `  round ${round + 1}/${ROUNDS} done; load average ${loadAverage()}` +
+          (dirty === null ? '' : `; dirty page cache ${dirty.toFixed(0)} MiB`),
+      );
     }
     await measureArgon2(argon2, hash, PASSWORD, ARGON2_SAMPLES - argon2.list.length);
     for (const bench of benches) await bench.close();

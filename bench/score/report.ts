@@ -45,6 +45,7 @@ export function sizeLines(r: SizeResult, argon2P50: number): string {
   const clean = samples.clean();
   const tail = samples.tail();
   const learn = bench.learning.wall();
+  const turns = percentiles(bench.turns);
   const quiet = samples.tagged('quiet');
   const flagged = samples.tagged('detections');
   const decisions = Object.entries(bench.decisions)
@@ -65,6 +66,8 @@ export function sizeLines(r: SizeResult, argon2P50: number): string {
     `    without detections (${quiet.n}): p50 ${ms(quiet.p50)} ms, p99 ${ms(quiet.p99)} ms; ` +
       `with detections (${flagged.n}, they also write them and the user's risk): p50 ${ms(flagged.p50)} ms, p99 ${ms(flagged.p99)} ms`,
     `    completeSignIn after an allow (apart; the learning is in the evaluation's write): p50 ${ms(learn.p50)} ms, p99 ${ms(learn.p99)} ms`,
+    `    event-loop turn before each evaluation (not in its timing; the checkpointer's main-thread share runs there): ` +
+      `p50 ${ms(turns.p50)} ms, p99 ${ms(turns.p99)} ms, max ${ms(turns.max)} ms, ${bench.turns.filter((t) => t > 1).length} over 1 ms`,
   ].join('\n');
 }
 
