@@ -1,5 +1,6 @@
 /** Output of bench:score: per-size lines, the store-call breakdown, query plans and the final table. */
 import { PAST_COLUMNS } from '../../src/storage/pastSignIn.js';
+import { USERS_WITH_ROLE_SQL } from '../../src/storage/sqlite/users.js';
 import os from 'node:os';
 import Database from 'better-sqlite3';
 import type { PhaseStats } from './build.js';
@@ -124,6 +125,8 @@ export const HOT_QUERIES: { name: string; sql: string; params: unknown[] }[] = [
     params: ['u'],
   },
   { name: 'identities.getIdentity', sql: `SELECT * FROM identities WHERE user_id = ?`, params: ['u'] },
+  // The risk alert's recipients, on the sign-in that raises a user's risk.
+  { name: 'users.usersWithRole', sql: USERS_WITH_ROLE_SQL, params: ['admin'] },
   {
     name: 'counters.count',
     sql: `SELECT count FROM counters WHERE key = ? AND expires_at > ?`,
