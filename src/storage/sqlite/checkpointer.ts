@@ -15,18 +15,17 @@
  * wait from the wal-index header in the -shm file (mxFrame at byte 16, nBackfill at byte 96, in the
  * host's byte order: https://www.sqlite.org/walformat.html), one 100-byte read per look.
  *
- * Under back-to-back commits a PASSIVE checkpoint never leaves the WAL fully copied: what was committed
- * while it copied still waits, so the WAL never starts again from its beginning and grows to the
- * fallback mark, where one commit copies the rest and syncs the database file on the main thread
- * (122 ms on a 10k-user file, 2.7 s on a 1M-user one in bench:score). So after its pass the worker
- * makes a few more, each copying only what came in during the last and each followed by its own
- * sync of the database file (SQLite syncs it only after a checkpoint that copied the whole WAL, so
- * the last copy would otherwise sync every page the passes wrote: 46-91 ms). Once fewer than
- * `finishBelowFrames` wait it asks the main thread to copy those between two of its own commits
- * (3-6 ms): nothing can be committed meanwhile, the WAL is then fully copied and the next commit
- * starts it again. A RESTART checkpoint from the worker would do the same without the
- * main thread, but it holds the write lock while it waits for readers, and the commits that waited
- * on it took 45-80 ms.
+ * Under back-to-back commits a PASSIVE checkpoint never leaves the WAL fully copied: what was
+ * committed while it copied still waits, so the WAL never starts again from its beginning and grows
+ * to the fallback mark, where one commit copies the rest and syncs the database file on the main
+ * thread (122-189 ms on bench:score's 10k-user file). So after its pass the worker makes a few more,
+ * each copying only what came in during the last and each followed by its own sync of the database
+ * file (SQLite syncs it only after a checkpoint that copied the whole WAL, so the last copy would
+ * otherwise sync every page the passes wrote: 46-91 ms). Once fewer than `finishBelowFrames` wait
+ * it asks the main thread to copy those between two of its own commits (3-6 ms): nothing can be
+ * committed meanwhile, the WAL is then fully copied and the next commit starts it again. A RESTART
+ * checkpoint from the worker would do the same without the main thread, but it holds the write
+ * lock while it waits for readers, and the commits that waited on it took 45-80 ms.
  *
  * The worker starts after a short delay, so short-lived stores (CLI commands, tests) never start
  * one, and neither it nor its timers keep the process alive.
