@@ -94,6 +94,7 @@ async function openVariant(variant: Variant, rows: number) {
     async close() {
       await checkpointer.stop();
       db.close();
+      checkpointer.closeFiles();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from '../../src/storage/sqlite/checkpointer.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
@@ -34,6 +36,7 @@ describe('SQLite background checkpoints', () => {
   afterEach(async () => {
     await checkpointer?.stop();
     db.close();
+    checkpointer?.closeFiles();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -120,6 +123,28 @@ describe('SQLite background checkpoints', () => {
     closeSync(shm);
     expect(restarts).to.equal(3);
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: commits });
+  });
+
+  it("stopping it leaves the main connection's locks alone: another process still waits for its reader", async () => {
+    checkpointer = startWorker(1_000_000);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is up, its files open
+    write(10); // frames in the WAL, so a reader's snapshot is in it
+    const rows = db.prepare('SELECT id FROM t').iterate();
+    rows.next(); // an open read transaction, held by a lock in the -shm file
+    await checkpointer.stop();
+    // POSIX drops every lock a process holds on a file when any of its descriptors of that file
+    // closes; a WAL truncated under the reader would be corruption.
+    const script = `
+      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+      const db = new Database(${JSON.stringify(path.join(dir, 'db.sqlite'))}, { timeout: 0 });
+      process.stdout.write(JSON.stringify(db.pragma('wal_checkpoint(TRUNCATE)')[0]));
+      db.close();
+    `;
+    const truncate = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as {
+      busy: number;
+    };
+    rows.return?.();
+    expect(truncate.busy).to.equal(1);
   });
 
   it('a stopped checkpointer copies nothing more', async () => {

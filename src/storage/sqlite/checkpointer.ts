@@ -30,22 +30,21 @@
  * The worker starts after a short delay, so short-lived stores (CLI commands, tests) never start
  * one, and neither it nor its timers keep the process alive.
  */
+import { closeSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import type { Db } from './util.js';
 
 /** Plain CommonJS (no TypeScript loader needed in the worker): one connection, one timer. */
 const WORKER_SOURCE = `
-const { closeSync, fsyncSync, openSync, readSync } = require('node:fs');
+const { fsyncSync, readSync } = require('node:fs');
 const { endianness } = require('node:os');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
-// A read in WAL mode maps the -shm file (creating it if no connection had yet).
-db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
-const shm = openSync(workerData.file + '-shm', 'r');
-const database = openSync(workerData.file, 'r');
+// Descriptors the main thread opened and closes (see CheckpointFiles); never closed here.
+const { shm, database } = workerData;
 const header = Buffer.alloc(100);
 const little = endianness() === 'LE';
 const u32 = (offset) => (little ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
@@ -69,7 +68,7 @@ const timer = setInterval(() => {
     if (rest > 0 && rest <= below) parentPort.postMessage('finish');
   } catch { /* busy or closing: next round */ }
 }, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); closeSync(shm); closeSync(database); db.close(); parentPort.close(); });
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
 export interface CheckpointerOptions {
@@ -100,11 +99,44 @@ export const DEFAULT_CHECKPOINTER: Omit<CheckpointerOptions, 'file'> = {
 };
 
 export interface Checkpointer {
+  /** Stops the worker; the main connection goes on checkpointing at the fallback mark. */
   stop(): Promise<void>;
+  /**
+   * Closes the worker's view of the -shm and database files: only once every connection of this
+   * process to the file has closed. POSIX drops all the locks a process holds on a file when any one
+   * of its descriptors of that file closes (SQLite keeps its own descriptors open for that reason),
+   * so closing these while the main connection is open would drop its read locks, and another
+   * process could truncate the WAL under its reader.
+   */
+  closeFiles(): void;
+}
+
+/** Opened by the main thread, read and synced by the worker (descriptors are per process). */
+interface CheckpointFiles {
+  shm: number;
+  database: number;
+}
+
+function openFiles(db: Db, file: string): CheckpointFiles | null {
+  try {
+    // A read in WAL mode maps the -shm file (creating it if no connection had yet).
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    const shm = openSync(`${file}-shm`, 'r');
+    try {
+      // Write access: Windows flushes only handles that may write.
+      return { shm, database: openSync(file, 'r+') };
+    } catch {
+      closeSync(shm);
+      return null;
+    }
+  } catch {
+    return null;
+  }
 }
 
 export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpointer {
   let worker: Worker | null = null;
+  let files: CheckpointFiles | null = null;
   let stopped = false;
   // At once, not when the worker starts: with SQLite's default mark, the first seconds' commits
   // checkpoint inline (three fsyncs, 10-15 ms, one sign-in in about 80). A store closed before the
@@ -112,10 +144,18 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpo
   db.pragma(`wal_autocheckpoint = ${options.fallbackPages}`);
   const timer = setTimeout(() => {
     if (stopped) return;
+    files = openFiles(db, options.file);
+    // Files removed under us: the fallback mark stays in charge, at SQLite's own default.
+    if (!files) {
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      return;
+    }
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         file: options.file,
+        shm: files.shm,
+        database: files.database,
         intervalMs: options.intervalMs,
         thresholdFrames: options.thresholdFrames,
         finishBelowFrames: options.finishBelowFrames,
@@ -154,6 +194,12 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpo
       await Promise.race([exited, new Promise<void>((resolve) => (patience = setTimeout(resolve, 2000)))]);
       clearTimeout(patience);
       await running.terminate();
+    },
+    closeFiles() {
+      if (!files) return;
+      closeSync(files.shm);
+      closeSync(files.database);
+      files = null;
     },
   };
 }

@@ -107,6 +107,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       sessions.close();
       await checkpointer?.stop();
       db.close();
+      checkpointer?.closeFiles(); // after the connection: see closeFiles
     },
   };
 }
