@@ -23,6 +23,7 @@ describe('SQLite background checkpoints', () => {
   let dir: string;
   let db: Database.Database;
   let checkpointer: Checkpointer | null;
+  const descriptors: number[] = [];
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rg-checkpoint-'));
@@ -37,6 +38,8 @@ describe('SQLite background checkpoints', () => {
     await checkpointer?.stop();
     db.close();
     checkpointer?.closeFiles();
+    // Descriptors a test opened on the connection's files close after it, as the checkpointer's do.
+    for (const fd of descriptors.splice(0)) closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,6 +105,7 @@ describe('SQLite background checkpoints', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const insert = db.prepare('INSERT INTO t (blob) VALUES (?)');
     const shm = openSync(path.join(dir, 'db.sqlite-shm'), 'r');
+    descriptors.push(shm);
     const header = Buffer.alloc(100);
     // mxFrame, the WAL's last valid frame, from the wal-index header (https://www.sqlite.org/walformat.html).
     const walFrames = () => {
@@ -120,7 +124,6 @@ describe('SQLite background checkpoints', () => {
       commits++;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    closeSync(shm);
     expect(restarts).to.equal(3);
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: commits });
   });
